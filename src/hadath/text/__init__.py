@@ -1,0 +1,8 @@
+"""Text handling that keeps character offsets into the original article."""
+
+from hadath.text.normalize import normalize_word
+from hadath.text.sentences import split_sentences
+from hadath.text.windows import Window, make_windows
+from hadath.text.words import word_spans
+
+__all__ = ["Window", "make_windows", "normalize_word", "split_sentences", "word_spans"]
