@@ -1,25 +1,31 @@
-"""Windows: runs of whole sentences that fit the model, with a stride for long sentences.
+"""Windows: runs of words that fit the model, cut at sentence boundaries where possible.
 
-A window is a list of word spans (character offsets into the original text).
-Sentences are packed greedily up to ``max_words``; a sentence longer than that
-is cut into overlapping windows of ``max_words`` with ``stride`` words shared
-between neighbours. Each window records which of its words it "owns", so a
-word seen by two windows is predicted once.
+A window is a tuple of word spans (character offsets into the original text).
+Each word has a cost (its number of sub-tokens; 1 by default). Sentences are
+kept whole while they fit in ``max_tokens``; with ``pack=True`` consecutive
+sentences share a window while they fit. A sentence longer than the budget is
+cut into overlapping windows sharing ``stride`` words with the previous one;
+each window "owns" the words it is responsible for, so every word of the text
+is predicted exactly once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hadath.text.sentences import split_sentences
 from hadath.text.words import word_spans
 
+WordSpan = tuple[int, int]
+
 
 @dataclass(frozen=True)
 class Window:
-    words: tuple[tuple[int, int], ...]
+    words: tuple[WordSpan, ...]
     own_from: int  # index of the first word this window is responsible for
     own_to: int  # one past the last
+    continues: bool = False  # True when this window goes on with the previous window's sentence
 
     @property
     def start(self) -> int:
@@ -29,47 +35,74 @@ class Window:
     def end(self) -> int:
         return self.words[-1][1]
 
+    @property
+    def owned(self) -> tuple[WordSpan, ...]:
+        return self.words[self.own_from : self.own_to]
 
-def make_windows(text: str, max_words: int = 128, stride: int = 32, pack: bool = False) -> list[Window]:
-    """Cut ``text`` into windows of at most ``max_words`` words.
 
-    With ``pack=False`` every window is one sentence (or part of a long one);
-    with ``pack=True`` consecutive sentences share a window while they fit.
+def make_windows(
+    text: str,
+    max_tokens: int = 128,
+    stride: int = 16,
+    cost: Callable[[WordSpan], int] | None = None,
+    pack: bool = False,
+    words: list[WordSpan] | None = None,
+) -> list[Window]:
+    """Cut ``text`` into windows whose words cost at most ``max_tokens`` in total.
+
+    ``words`` overrides the word split (token-level corpora bring their own
+    tokens); sentences are then the text's lines.
     """
-    if not 0 <= stride < max_words:
-        raise ValueError(f"stride must be in [0, max_words), got stride={stride}, max_words={max_words}")
+    if max_tokens < 1 or stride < 0:
+        raise ValueError(f"need max_tokens >= 1 and stride >= 0, got {max_tokens}, {stride}")
+    cost = cost or (lambda span: 1)
     windows: list[Window] = []
-    pending: list[tuple[int, int]] = []
-    for s_start, s_end in split_sentences(text):
-        words = word_spans(text, s_start, s_end)
-        if pack and pending and len(pending) + len(words) <= max_words:
+    pending: list[WordSpan] = []
+    pending_cost = 0
+    for words in _sentences(text, words):
+        costs = [max(1, cost(w)) for w in words]
+        total = sum(costs)
+        if pending and (not pack or pending_cost + total > max_tokens):
+            windows.append(_whole(pending))
+            pending, pending_cost = [], 0
+        if total <= max_tokens:
             pending += words
-            continue
-        if pending:
-            windows.append(Window(tuple(pending), 0, len(pending)))
-            pending = []
-        if len(words) <= max_words:
-            pending = list(words)
+            pending_cost += total
         else:
-            windows.extend(_strided(words, max_words, stride))
-        if not pack and pending:
-            windows.append(Window(tuple(pending), 0, len(pending)))
-            pending = []
+            windows.extend(_strided(words, costs, max_tokens, stride))
     if pending:
-        windows.append(Window(tuple(pending), 0, len(pending)))
+        windows.append(_whole(pending))
     return windows
 
 
-def _strided(words: list[tuple[int, int]], max_words: int, stride: int) -> list[Window]:
-    """Overlapping windows; each owns its middle so every word is owned exactly once."""
-    step = max_words - stride
-    out, begin = [], 0
-    while True:
-        chunk = words[begin : begin + max_words]
-        last = begin + max_words >= len(words)
-        own_from = 0 if begin == 0 else stride // 2
-        own_to = len(chunk) if last else len(chunk) - (stride - stride // 2)
-        out.append(Window(tuple(chunk), own_from, own_to))
-        if last:
-            return out
-        begin += step
+def _sentences(text: str, words: list[WordSpan] | None) -> list[list[WordSpan]]:
+    if words is None:
+        return [word_spans(text, s, e) for s, e in split_sentences(text)]
+    lines: dict[int, list[WordSpan]] = {}
+    for span in words:
+        lines.setdefault(text.count("\n", 0, span[0]), []).append(span)
+    return [lines[k] for k in sorted(lines)]
+
+
+def _whole(words: list[WordSpan]) -> Window:
+    return Window(tuple(words), 0, len(words))
+
+
+def _strided(words: list[WordSpan], costs: list[int], budget: int, stride: int) -> list[Window]:
+    """Overlapping windows over one long sentence; neighbours share up to ``stride`` words."""
+    out: list[Window] = []
+    begin, owned_until = 0, 0
+    while begin < len(words):
+        stop, spent = begin, 0
+        while stop < len(words) and (spent + costs[stop] <= budget or stop == begin):
+            spent += costs[stop]
+            stop += 1
+        last = stop == len(words)
+        # Own the shared words up to the middle of the overlap with the next window.
+        next_begin = stop if last else max(owned_until + 1, stop - stride)
+        own_to = stop if last else max(owned_until + 1, (stop + next_begin) // 2)
+        own_to = min(own_to, stop)
+        out.append(Window(tuple(words[begin:stop]), owned_until - begin, own_to - begin, continues=bool(out)))
+        owned_until = own_to
+        begin = stop if last else max(begin + 1, min(next_begin, own_to))
+    return out

@@ -1,0 +1,61 @@
+"""Loading the configured splits, and turning documents into training rows for each tagger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hadath.documents import Document
+from hadath.features import AlignmentStats, Preprocessing, bio_word_labels, doc_words, document_windows
+from hadath.inference import mark_trigger
+from hadath.schema import Schema
+
+
+def load_documents(path: str | Path, schema: Schema | None, fmt: str | None = None, **options) -> list[Document]:
+    """Read an annotation file in any supported format (by ``fmt`` or by its extension)."""
+    if (fmt or Path(path).suffix.lstrip(".")) == "jsonl":
+        from hadath.io.jsonl import read_jsonl
+
+        return read_jsonl(path, schema, **options)
+    from hadath.io import read_any
+
+    return read_any(path, fmt=fmt, schema=schema, **options)
+
+
+def trigger_rows(docs: list[Document], tokenizer, prep: Preprocessing, label2id: dict[str, int],
+                 stats: AlignmentStats) -> list[dict]:
+    """One row per window: normalised words and trigger label ids (-100 where a span cannot be used)."""
+    rows = []
+    for doc in docs:
+        spans = [(e.trigger.start, e.trigger.end, e.type) for e in doc.events]
+        for window in document_windows(doc.text, tokenizer, prep, words=doc_words(doc)):
+            words = list(window.words)
+            labels = bio_word_labels(words, spans, stats, doc.id, doc.text)
+            rows.append({"words": [prep.normalize(doc.text[s:e]) for s, e in words],
+                         "word_labels": [label2id[x] if x else -100 for x in labels]})
+    return rows
+
+
+def argument_rows(docs: list[Document], tokenizer, prep: Preprocessing, label2id: dict[str, int],
+                  stats: AlignmentStats) -> list[dict]:
+    """One row per gold event: its window with the trigger marked, and role label ids."""
+    rows = []
+    for doc in docs:
+        windows = document_windows(doc.text, tokenizer, prep, reserved=2, words=doc_words(doc))
+        for event in doc.events:
+            window = next((w for w in windows if w.start <= event.trigger.start < w.end), None)
+            if window is None:
+                stats.add("trigger outside every window", doc.id, event.trigger.start, event.trigger.end,
+                          event.trigger.text)
+                continue
+            words = list(window.words)
+            inside = [i for i, (s, e) in enumerate(words) if s < event.trigger.end and event.trigger.start < e]
+            first, last = inside[0], inside[-1]
+            spans = [(a.span.start, a.span.end, a.role) for a in event.arguments]
+            labels = bio_word_labels(words, spans, stats, doc.id, doc.text)
+            ids = [label2id[x] if x else -100 for x in labels]
+            marked_ids = ids[:first] + [-100] + ids[first : last + 1] + [-100] + ids[last + 1 :]
+            for i in range(first + 1, last + 2):  # the trigger's own words are never an argument
+                marked_ids[i] = -100 if marked_ids[i] == -100 else label2id["O"]
+            texts = [prep.normalize(doc.text[s:e]) for s, e in words]
+            rows.append({"words": mark_trigger(texts, first, last, event.type), "word_labels": marked_ids})
+    return rows

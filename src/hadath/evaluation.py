@@ -1,0 +1,127 @@
+"""evaluate(cfg): score a checkpoint on an annotated split and write what it scored.
+
+Trigger and role labels are scored with seqeval in strict IOB2 mode over
+words. Predicted labels are the decoded spans re-encoded as IOB2 (see
+hadath.decoding), so the table, ``predictions.jsonl`` and
+``predictions.conll`` agree with each other and with conlleval.
+Roles are scored given the gold triggers; event-level scores (TI, TC, AI, AC)
+come from hadath.event_metrics, end to end and with gold triggers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from omegaconf import DictConfig
+from tqdm.auto import tqdm
+
+from hadath.documents import Document, Event
+from hadath.features import AlignmentStats, bio_word_labels, doc_words
+from hadath.inference import Extractor, read_meta
+from hadath.io.atomic import atomic_write_text
+from hadath.io.jsonl import write_jsonl
+
+log = logging.getLogger(__name__)
+MODE = "strict IOB2 (seqeval mode='strict', scheme=IOB2)"
+
+
+def seqeval_report(gold: list[list[str]], pred: list[list[str]]) -> dict:
+    """``{"per_label": {label: {precision, recall, f1, support}}, "micro": {...}, "macro": {...}}``."""
+    from seqeval.metrics import classification_report
+    from seqeval.scheme import IOB2
+
+    if not any(gold) and not any(pred):
+        zero = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+        return {"per_label": {}, "micro": dict(zero), "macro": dict(zero)}
+    raw = classification_report(gold, pred, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
+
+    def row(values: dict) -> dict:
+        return {"precision": float(values["precision"]), "recall": float(values["recall"]),
+                "f1": float(values["f1-score"]), "support": int(values["support"])}
+
+    averages = {"micro avg", "macro avg", "weighted avg"}
+    return {"per_label": {k: row(v) for k, v in sorted(raw.items()) if k not in averages},
+            "micro": row(raw["micro avg"]), "macro": row(raw["macro avg"])}
+
+
+def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: str = "test"):
+    """Score ``extractor`` on ``docs``; returns (report, predicted documents, CoNLL text)."""
+    from hadath.event_metrics import score_events
+
+    stats = AlignmentStats()
+    gold_rows, pred_rows, conll_blocks, predicted = [], [], [], []
+    role_gold, role_pred, with_gold_triggers = [], [], []
+    extractor.dropped_roles = 0
+    for doc in tqdm(docs, desc=f"evaluate {split_name}", unit="doc"):
+        words = doc_words(doc)
+        found = []
+        for segment in extractor.segments(doc.text, words):
+            spans = [(e.trigger.start, e.trigger.end, e.type) for e in doc.events]
+            gold = [x or "O" for x in bio_word_labels(segment.words, spans, stats, doc.id, doc.text, expand=True)]
+            gold_rows.append(gold)
+            pred_rows.append(segment.labels)
+            conll_blocks.append("\n".join(f"{doc.text[s:e]} {g} {p}" for (s, e), g, p in
+                                          zip(segment.words, gold, segment.labels)))
+            found += [(segment, span) for span in segment.spans]
+        predicted.append(extractor.predict_document(doc))
+        if extractor.arguments is not None and doc.events:
+            _score_roles(extractor, doc, stats, role_gold, role_pred, with_gold_triggers)
+    report = {"split": split_name, "documents": len(docs), "mode": MODE, **seqeval_report(gold_rows, pred_rows),
+              "alignment": {"gold_spans_off_word_boundaries": stats.total, "examples": stats.examples[:10]}}
+    if extractor.arguments is not None:
+        report["roles"] = {"given": "gold triggers", **seqeval_report(role_gold, role_pred)}
+        report["events"] = score_events(docs, predicted)
+        report["events_gold_triggers"] = score_events(docs, with_gold_triggers)
+        report["dropped_role_predictions"] = extractor.dropped_roles
+    return report, predicted, "\n\n".join(conll_blocks) + "\n"
+
+
+def _score_roles(extractor: Extractor, doc: Document, stats: AlignmentStats, role_gold: list, role_pred: list,
+                 with_gold_triggers: list) -> None:
+    """Role labels for each gold trigger's window, and the document with gold triggers + predicted arguments."""
+    tagged = extractor.tag_arguments(doc.text, [(e.trigger, e.type) for e in doc.events])
+    events = []
+    for event, (args, window) in zip(doc.events, tagged):
+        spans = [(a.span.start, a.span.end, a.role) for a in event.arguments]
+        gold = bio_word_labels(window["words"], spans, stats, doc.id, doc.text, expand=True)
+        role_gold.append([x or "O" for x in gold])
+        role_pred.append(window["labels"])
+        events.append(Event(event.id, event.type, event.trigger, tuple(args)))
+    with_gold_triggers.append(Document(doc.id, doc.text, tuple(events), dict(doc.meta)))
+
+
+def evaluate(cfg: DictConfig) -> dict:
+    """Evaluate ``cfg.checkpoint`` on ``cfg.data.test``; write report.json and predictions into the run dir."""
+    from hadath.data import load_documents
+    from hadath.reports import format_report
+
+    meta = read_meta(cfg.checkpoint)
+    extractor = Extractor.from_pretrained(cfg.checkpoint, batch_size=cfg.eval_batch_size,
+                                          device=cfg.get("device"))
+    docs = _load_test(cfg, meta, extractor)
+    report, predicted, conll = evaluate_documents(extractor, docs, split_name=Path(str(cfg.data.test)).stem)
+    report["checkpoint"] = str(cfg.checkpoint)
+    report["data"] = str(cfg.data.test)
+    out = Path(cfg.paths.output_dir)
+    atomic_write_text(out / "report.json", json.dumps(report, ensure_ascii=False, indent=2))
+    write_jsonl(predicted, out / "predictions.jsonl")
+    atomic_write_text(out / "predictions.conll", conll)
+    print(format_report(report))
+    print(f"report, predictions.jsonl and predictions.conll written to {out}")
+    return report
+
+
+def _load_test(cfg: DictConfig, meta: dict, extractor: Extractor) -> list[Document]:
+    from hadath.data import load_documents
+
+    data_format = cfg.data.get("format") or meta.get("data_format", "jsonl")
+    if meta.get("data_format") == "conll" and data_format != "conll":
+        data_format = "conll"  # the checkpoint was trained on token-level data: read the test file the same way
+    if data_format == "conll":
+        from hadath.io.conll import read_conll
+
+        options = dict(cfg.data.get("options") or {})
+        return read_conll(cfg.data.test, **options).documents
+    return load_documents(cfg.data.test, extractor.schema, data_format)

@@ -1,0 +1,164 @@
+"""From documents to model inputs: word labels, windows, sub-token alignment.
+
+The taggers label words (hadath.text.words). A window's words are normalised
+one by one and handed to a fast tokenizer as pre-split words; the tokenizer's
+offset mapping of each word gives ``word_ids``, which align sub-tokens back
+to words. Labels go on the first sub-token of a word and ``-100`` on the rest
+(or, with ``label_all_tokens``, the word's label with ``B-`` turned into
+``I-``). Offsets never pass through the tokenizer: a predicted word maps back
+to its span in the original text by index.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from hadath.text import Window, make_windows, normalize_word
+
+IGNORE = -100
+WordSpan = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Preprocessing:
+    """Settings that turn text into model input; stored in every checkpoint."""
+
+    max_length: int = 128
+    stride: int = 16
+    pack_sentences: bool = False
+    label_all_tokens: bool = False
+    strip_tatweel: bool = True
+    strip_diacritics: bool = True
+    latin_digits: bool = False
+
+    def normalize(self, word: str) -> str:
+        out = normalize_word(word, self.strip_tatweel, self.strip_diacritics, self.latin_digits)
+        return out or word  # a word of only marks keeps its raw form rather than vanish
+
+
+@dataclass
+class AlignmentStats:
+    """Spans that could not be put on word boundaries, counted by reason, with examples."""
+
+    counts: Counter = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, reason: str, doc_id: str, start: int, end: int, text: str) -> None:
+        self.counts[reason] += 1
+        if len(self.examples) < 20:
+            self.examples.append(f"{doc_id} [{start}:{end}] {text!r}: {reason}")
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        if not self.total:
+            return "all spans align with word boundaries"
+        parts = ", ".join(f"{n} {reason}" for reason, n in self.counts.most_common())
+        return f"{self.total} span(s) not usable as labels ({parts}); their words are ignored by the loss"
+
+
+def bio_word_labels(
+    words: list[WordSpan],
+    spans: list[tuple[int, int, str]],
+    stats: AlignmentStats | None = None,
+    doc_id: str = "",
+    text: str = "",
+    expand: bool = False,
+) -> list[str | None]:
+    """BIO label per word for ``spans`` given as (start, end, name).
+
+    A span that starts or ends inside a word, or overlaps a span already
+    labelled, cannot be expressed in word BIO: it is counted in ``stats`` and
+    its words get ``None`` (ignored by the loss). With ``expand`` (for
+    scoring) a misaligned span is labelled on the words it touches instead,
+    so it still counts as gold.
+    """
+    labels: list[str | None] = ["O"] * len(words)
+    starts = {s: i for i, (s, _) in enumerate(words)}
+    ends = {e: i for i, (_, e) in enumerate(words)}
+    for start, end, name in sorted(spans, key=lambda s: (s[0], -s[1])):
+        inside = [i for i, (ws, we) in enumerate(words) if ws < end and start < we]
+        if not inside:
+            continue  # the span lies outside this window
+        first, last = starts.get(start), ends.get(end)
+        reason = None
+        if first is None or last is None:
+            reason = "not on word boundaries"
+        elif any(labels[i] != "O" for i in inside):
+            reason = "overlaps another span"
+        if reason == "not on word boundaries" and expand and all(labels[i] == "O" for i in inside):
+            if stats is not None:
+                stats.add("not on word boundaries (scored on the words it touches)", doc_id, start, end, text[start:end])
+            first, last, reason = inside[0], inside[-1], None
+        if reason:
+            if stats is not None:
+                stats.add(reason, doc_id, start, end, text[start:end])
+            for i in inside:
+                labels[i] = None if labels[i] == "O" else labels[i]
+            continue
+        labels[first] = f"B-{name}"
+        for i in range(first + 1, last + 1):
+            labels[i] = f"I-{name}"
+    return labels
+
+
+def token_costs(text: str, tokenizer, prep: Preprocessing, words: list[WordSpan] | None = None) -> dict[WordSpan, int]:
+    """Number of sub-tokens of each word of ``text``, computed in one batched call."""
+    from hadath.text import word_spans
+
+    spans = word_spans(text) if words is None else words
+    if not spans:
+        return {}
+    pieces = tokenizer([prep.normalize(text[s:e]) for s, e in spans], add_special_tokens=False)["input_ids"]
+    return {span: len(ids) for span, ids in zip(spans, pieces)}
+
+
+def document_windows(text: str, tokenizer, prep: Preprocessing, reserved: int = 0,
+                     words: list[WordSpan] | None = None) -> list[Window]:
+    """Windows of ``text`` that fit ``prep.max_length`` sub-tokens with special tokens and ``reserved`` extra.
+
+    ``words`` overrides the word split (token-level corpora carry their own tokens).
+    """
+    costs = token_costs(text, tokenizer, prep, words)
+    budget = prep.max_length - tokenizer.num_special_tokens_to_add() - reserved
+    return make_windows(text, budget, prep.stride, cost=lambda w: costs.get(w, 1), pack=prep.pack_sentences,
+                        words=words)
+
+
+def doc_words(doc) -> list[WordSpan] | None:
+    """The document's own tokens when it brings them (CoNLL data), else None (split the text)."""
+    tokens = doc.meta.get("tokens") if doc.meta else None
+    return [tuple(t) for t in tokens] if tokens else None
+
+
+def align_labels(word_ids: list[int | None], word_label_ids: list[int], label_all_tokens: bool,
+                 b_to_i: dict[int, int]) -> list[int]:
+    """Sub-token labels from word labels: first piece labelled, the rest IGNORE (or I- with label_all_tokens)."""
+    out, previous = [], None
+    for wid in word_ids:
+        if wid is None:
+            out.append(IGNORE)
+        elif wid != previous:
+            out.append(word_label_ids[wid])
+        else:
+            label = word_label_ids[wid]
+            out.append(b_to_i.get(label, label) if label_all_tokens and label != IGNORE else IGNORE)
+        previous = wid
+    return out
+
+
+def tokenize_and_align(batch: dict, tokenizer, prep: Preprocessing, b_to_i: dict[int, int]) -> dict:
+    """``Dataset.map`` function (batched): ``words``/``word_labels`` columns to model inputs."""
+    enc = tokenizer(batch["words"], is_split_into_words=True, truncation=True, max_length=prep.max_length)
+    enc["labels"] = [
+        align_labels(enc.word_ids(i), labels, prep.label_all_tokens, b_to_i)
+        for i, labels in enumerate(batch["word_labels"])
+    ]
+    return enc
+
+
+def b_to_i_map(label2id: dict[str, int]) -> dict[int, int]:
+    return {i: label2id["I-" + name[2:]] for name, i in label2id.items() if name.startswith("B-")}

@@ -1,0 +1,174 @@
+"""Extractor: load a checkpoint once, then find the events of any number of articles.
+
+    extractor = Extractor.from_pretrained("outputs/run/checkpoint")
+    for event in extractor.predict(text):
+        print(event.type, event.trigger.text, [(a.role, a.span.text) for a in event.arguments])
+
+Triggers are tagged window by window; then, for each trigger, the argument
+tagger reads the trigger's window with the trigger marked and tags roles.
+Every span is cut from the original text by word offsets, so
+``text[span.start:span.end] == span.text`` always holds.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hadath.decoding import LabelledSpan, bio_to_spans, char_span, spans_to_bio
+from hadath.documents import Argument, Document, Event, Span
+from hadath.features import Preprocessing, doc_words, document_windows
+from hadath.schema import Schema
+from hadath.tagging import Tagger
+from hadath.text import Window
+
+META_FILE = "hadath.json"
+ARGUMENTS_DIR = "arguments"
+CLOSE_MARKER = "[/T]"
+
+
+def open_marker(event_type: str) -> str:
+    return f"[T:{event_type}]"
+
+
+def marker_tokens(schema: Schema) -> list[str]:
+    return [open_marker(t) for t in schema.event_types] + [CLOSE_MARKER]
+
+
+@dataclass
+class Segment:
+    """A sentence (or a whole window) of words, with the trigger tagger's well-formed labels."""
+
+    words: list[tuple[int, int]]
+    windows: list[Window]
+    labels: list[str] = field(default_factory=list)
+    spans: list[LabelledSpan] = field(default_factory=list)
+
+
+class CheckpointError(RuntimeError):
+    pass
+
+
+def read_meta(checkpoint: str | Path) -> dict:
+    path = Path(checkpoint) / META_FILE
+    if not path.is_file():
+        what = "no such directory" if not Path(checkpoint).is_dir() else f"no {META_FILE} in it"
+        raise CheckpointError(f"{checkpoint} is not a hadath checkpoint ({what}); pass the 'checkpoint' folder of a training run")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_tagger(directory: Path, batch_size: int = 32, device: str | None = None) -> tuple[Tagger, dict]:
+    from hadath.modeling import load_token_classifier, load_tokenizer
+
+    meta = read_meta(directory)
+    model = load_token_classifier(str(directory))
+    if device:
+        model.to(device)
+    tagger = Tagger(model, load_tokenizer(str(directory)), Preprocessing(**meta["preprocessing"]), batch_size)
+    return tagger, meta
+
+
+class Extractor:
+    """Trigger tagger plus (optionally) argument tagger, with the schema they were trained on."""
+
+    def __init__(self, triggers: Tagger, schema: Schema, arguments: Tagger | None = None, meta: dict | None = None):
+        self.triggers, self.arguments, self.schema = triggers, arguments, schema
+        self.meta = meta or {}
+        self.dropped_roles = 0  # role predictions the schema does not allow for the event type
+
+    @classmethod
+    def from_pretrained(cls, checkpoint: str | Path, batch_size: int = 32, device: str | None = None) -> "Extractor":
+        checkpoint = Path(checkpoint)
+        triggers, meta = load_tagger(checkpoint, batch_size, device)
+        arguments = None
+        if (checkpoint / ARGUMENTS_DIR / META_FILE).is_file():
+            arguments, _ = load_tagger(checkpoint / ARGUMENTS_DIR, batch_size, device)
+        return cls(triggers, Schema.from_dict(meta["schema"], source=str(checkpoint)), arguments, meta)
+
+    # -- triggers ---------------------------------------------------------------------------------
+    def segments(self, text: str, words: list[tuple[int, int]] | None = None) -> list[Segment]:
+        """The article's segments with predicted trigger labels (well-formed IOB2) and spans."""
+        windows = document_windows(text, self.triggers.tokenizer, self.triggers.prep, words=words)
+        tagged = self.triggers.tag([[text[s:e] for s, e in w.words] for w in windows])
+        segments: list[Segment] = []
+        raw_labels: list[list[str]] = []
+        raw_scores: list[list[float]] = []
+        for window, (labels, scores) in zip(windows, tagged):
+            if not (window.continues and segments):
+                segments.append(Segment([], []))
+                raw_labels.append([])
+                raw_scores.append([])
+            segment = segments[-1]
+            segment.windows.append(window)
+            segment.words += window.owned
+            raw_labels[-1] += labels[window.own_from : window.own_to]
+            raw_scores[-1] += scores[window.own_from : window.own_to]
+        for segment, labels, scores in zip(segments, raw_labels, raw_scores):
+            segment.spans = bio_to_spans(labels, scores)
+            segment.labels = spans_to_bio(segment.spans, len(segment.words))
+        return segments
+
+    def predict(self, text: str, words: list[tuple[int, int]] | None = None) -> list[Event]:
+        """Events of one article, triggers first, then the arguments of each trigger."""
+        found = []
+        for segment in self.segments(text, words):
+            for span in segment.spans:
+                start, end, trigger_text = char_span(text, segment.words, span)
+                found.append((Span(start, end, trigger_text), span.name, span.score, segment))
+        arguments = self.predict_arguments(text, [(trigger, etype) for trigger, etype, _, _ in found])
+        return [Event(f"E{i}", etype, trigger, tuple(args), score)
+                for i, ((trigger, etype, score, _), args) in enumerate(zip(found, arguments), start=1)]
+
+    def predict_document(self, doc: Document) -> Document:
+        return Document(doc.id, doc.text, tuple(self.predict(doc.text, doc_words(doc))), dict(doc.meta))
+
+    # -- arguments --------------------------------------------------------------------------------
+    def predict_arguments(self, text: str, triggers: list[tuple[Span, str]]) -> list[list[Argument]]:
+        """Arguments of each (trigger span, event type); empty lists without an argument tagger."""
+        if self.arguments is None or not triggers:
+            return [[] for _ in triggers]
+        return [args for args, _ in self.tag_arguments(text, triggers)]
+
+    def tag_arguments(self, text: str, triggers: list[tuple[Span, str]]) -> list[tuple[list[Argument], dict]]:
+        """For each trigger: its arguments, and the words and role labels of its window (for scoring)."""
+        tagger = self.arguments
+        windows = document_windows(text, tagger.tokenizer, tagger.prep, reserved=2)
+        inputs, contexts = [], []
+        for trigger, etype in triggers:
+            window = _window_of(windows, trigger)
+            words = list(window.words)
+            first = next(i for i, (s, e) in enumerate(words) if e > trigger.start)
+            last = max(i for i, (s, e) in enumerate(words) if s < trigger.end)
+            inputs.append(mark_trigger([text[s:e] for s, e in words], first, last, etype))
+            contexts.append((words, first, last, etype))
+        out = []
+        for (labels, scores), (words, first, last, etype) in zip(tagger.tag(inputs), contexts):
+            labels, scores = unmark(labels, first, last), unmark(scores, first, last)
+            spans = [s for s in bio_to_spans(labels, scores) if not (s.first <= last and first <= s.last)]
+            allowed = [s for s in spans if self.schema.allows(etype, s.name)]
+            self.dropped_roles += len(spans) - len(allowed)
+            args = [Argument(s.name, Span(*char_span(text, words, s)), s.score) for s in allowed]
+            out.append((args, {"words": words, "labels": spans_to_bio(allowed, len(words))}))
+        return out
+
+
+def mark_trigger(words: list[str], first: int, last: int, event_type: str) -> list[str]:
+    """Words with the type marker before the trigger's words and the close marker after them."""
+    return words[:first] + [open_marker(event_type)] + words[first : last + 1] + [CLOSE_MARKER] + words[last + 1 :]
+
+
+def unmark(values: list, first: int, last: int) -> list:
+    """Inverse of ``mark_trigger`` on per-word values: drops the two marker positions."""
+    return values[:first] + values[first + 1 : last + 2] + values[last + 3 :]
+
+
+def _window_of(windows: list[Window], trigger: Span) -> Window:
+    for window in windows:
+        owned = window.owned
+        if owned and owned[0][0] <= trigger.start < owned[-1][1]:
+            return window
+    for window in windows:  # a trigger starting in the space between two windows' words
+        if window.start <= trigger.start < window.end:
+            return window
+    return windows[-1]

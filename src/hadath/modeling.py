@@ -1,0 +1,137 @@
+"""Build or load a tokenizer and a token-classification model: hub id, local directory or ``tiny``.
+
+``tiny`` is a small BERT whose WordPiece vocabulary is trained on the corpus
+texts, built locally and deterministically for a seed, and cached under
+``$HADATH_CACHE`` (default ``~/.cache/hadath``) so it is built once. It needs
+no network: tests and CI use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from hadath.io.atomic import atomic_write_text
+
+
+class ModelLoadError(RuntimeError):
+    """A model or tokenizer cannot be had; the message says why and the ways out."""
+
+
+WAYS_OUT = "download it and pass model.name_or_path=/path/to/model_dir, or use model=tiny for the small offline model"
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("HADATH_CACHE", Path.home() / ".cache" / "hadath")).expanduser()
+
+
+def _explain(name_or_path: str, err: Exception) -> ModelLoadError:
+    looks_local = name_or_path.startswith((".", "/", "~")) or os.sep in name_or_path.strip("/").replace("/", os.sep, 1)
+    path = Path(name_or_path).expanduser()
+    if looks_local and not path.exists() or name_or_path.startswith((".", "/", "~")) and not path.exists():
+        why = f"no such directory: {path}"
+    elif path.exists():
+        why = f"{path} is not a model directory ({type(err).__name__}: {str(err).splitlines()[0][:160]})"
+    elif os.environ.get("HF_HUB_OFFLINE") == "1":
+        why = "HF_HUB_OFFLINE=1 and it is not in the local Hugging Face cache"
+    else:
+        why = f"the Hugging Face hub is unreachable or has no such model ({type(err).__name__})"
+    return ModelLoadError(f"cannot load model {name_or_path!r}: {why}; {WAYS_OUT}")
+
+
+@contextmanager
+def quiet_loading():
+    """Silence the per-load progress bars and load reports: a fresh classifier head is expected here."""
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(level)
+        hf_logging.enable_progress_bar()
+
+
+def load_tokenizer(name_or_path: str):
+    """A fast tokenizer (needed for word alignment); ModelLoadError if it cannot be loaded."""
+    from transformers import AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(name_or_path)
+    except (OSError, ValueError) as err:
+        raise _explain(name_or_path, err) from None
+    if not tokenizer.is_fast:
+        raise ModelLoadError(f"{name_or_path!r} has no fast tokenizer; word alignment needs one")
+    return tokenizer
+
+
+def load_token_classifier(name_or_path: str, labels: list[str] | None = None):
+    """A token-classification model; with ``labels`` its head is (re)sized to them."""
+    from transformers import AutoModelForTokenClassification
+
+    kwargs = {}
+    if labels is not None:
+        kwargs = {"num_labels": len(labels), "id2label": dict(enumerate(labels)),
+                  "label2id": {label: i for i, label in enumerate(labels)}, "ignore_mismatched_sizes": True}
+    try:
+        with quiet_loading():
+            return AutoModelForTokenClassification.from_pretrained(name_or_path, **kwargs)
+    except (OSError, ValueError) as err:
+        raise _explain(name_or_path, err) from None
+
+
+def build_tiny(texts: list[str], vocab_size: int = 3000, hidden_size: int = 128, num_hidden_layers: int = 2,
+               num_attention_heads: int = 2, intermediate_size: int = 256, max_position_embeddings: int = 512,
+               seed: int = 0) -> Path:
+    """Directory of a tiny BERT with a WordPiece vocabulary trained on ``texts``; built once per settings."""
+    settings = dict(vocab_size=vocab_size, hidden_size=hidden_size, num_hidden_layers=num_hidden_layers,
+                    num_attention_heads=num_attention_heads, intermediate_size=intermediate_size,
+                    max_position_embeddings=max_position_embeddings, seed=seed)
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+    for text in texts:
+        digest.update(text.encode())
+    out = cache_dir() / f"tiny-{digest.hexdigest()[:16]}"
+    if (out / "model.safetensors").is_file():
+        return out
+    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+    _write_tiny(tmp, texts, settings)
+    try:
+        tmp.rename(out)
+    except OSError:  # another process built it first
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def _write_tiny(out: Path, texts: list[str], settings: dict) -> None:
+    import torch
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    core = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    core.normalizer = normalizers.NFC()
+    core.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    trainer = trainers.WordPieceTrainer(vocab_size=settings["vocab_size"], special_tokens=specials, show_progress=False)
+    core.train_from_iterator(sorted(texts), trainer=trainer)
+    from tokenizers.processors import TemplateProcessing
+
+    core.post_processor = TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", core.token_to_id("[CLS]")), ("[SEP]", core.token_to_id("[SEP]"))])
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="[UNK]", pad_token="[PAD]",
+                                        cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]")
+    config = BertConfig(**{k: v for k, v in settings.items() if k != "seed"} | {"vocab_size": len(tokenizer)})
+    torch.manual_seed(settings["seed"])
+    model = BertModel(config)
+    out.mkdir(parents=True, exist_ok=True)
+    tokenizer.save_pretrained(out)
+    with quiet_loading():
+        model.save_pretrained(out)
+    atomic_write_text(out / "tiny.json", json.dumps(settings, indent=2))

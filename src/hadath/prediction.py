@@ -1,0 +1,53 @@
+"""predict(cfg): the events of one article as JSON (offsets into the file's exact text) or as HTML."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from omegaconf import DictConfig
+
+from hadath.inference import Extractor
+from hadath.io.atomic import atomic_write_text
+from hadath.reports import events_html
+
+
+def read_article(path: str) -> str:
+    """The article exactly as stored: no newline translation, so CRLF stays and offsets match the file."""
+    if path == "-":
+        return sys.stdin.buffer.read().decode("utf-8")
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"article not found: {file}")
+    try:
+        return file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{file}: not UTF-8 text (byte {err.start}); convert it to UTF-8 first") from None
+
+
+def events_json(events) -> list[dict]:
+    """The public JSON shape of events: type, trigger {start, end, text, score}, arguments [...]."""
+    out = []
+    for event in events:
+        trigger = {**event.trigger.to_dict(), "score": round(event.score or 0.0, 4)}
+        out.append({"type": event.type, "trigger": trigger, "arguments": [a.to_dict() for a in event.arguments]})
+    return out
+
+
+def predict(cfg: DictConfig) -> dict:
+    if cfg.format not in ("json", "html"):
+        raise ValueError(f"format must be json or html, got {cfg.format!r}")
+    text = read_article(str(cfg.article))
+    extractor = Extractor.from_pretrained(cfg.checkpoint, batch_size=cfg.batch_size, device=cfg.get("device"))
+    result = {"events": events_json(extractor.predict(text))}
+    if cfg.format == "json":
+        rendered = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    else:
+        rendered = events_html(text, result["events"], title=str(cfg.article))
+    if cfg.output:
+        atomic_write_text(Path(cfg.output), rendered)
+        print(f"{len(result['events'])} event(s) written to {cfg.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(rendered)
+    return result

@@ -1,0 +1,183 @@
+"""train(cfg): fit the trigger tagger (and the argument tagger) with the HF Trainer; write a checkpoint.
+
+The checkpoint directory is self-describing (SCHEMA.md's contract):
+
+    checkpoint/
+      model.safetensors config.json tokenizer*   the trigger tagger (loads in pipeline("token-classification"))
+      hadath.json        schema, preprocessing, data format, labels, stages
+      config.yaml        the resolved training config
+      dev_report.json    the full evaluation of the best model on the dev split
+      arguments/         the argument tagger, same layout (when task trains it)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+from omegaconf import DictConfig, OmegaConf
+
+from hadath import __version__
+from hadath.data import argument_rows, load_documents, trigger_rows
+from hadath.features import AlignmentStats, Preprocessing, b_to_i_map, tokenize_and_align
+from hadath.inference import ARGUMENTS_DIR, META_FILE, marker_tokens
+from hadath.io.atomic import atomic_write_text
+from hadath.schema import Schema
+
+log = logging.getLogger(__name__)
+STAGES = ("triggers", "arguments")
+
+
+def train(cfg: DictConfig) -> dict:
+    """Train the stages of ``cfg.task.stages`` and return their best dev metrics plus the checkpoint path."""
+    from transformers import set_seed
+
+    started = time.time()
+    set_seed(cfg.seed)
+    unknown = [s for s in cfg.task.stages if s not in STAGES]
+    if unknown:
+        raise ValueError(f"task.stages has unknown stage(s) {unknown}; known: {list(STAGES)}")
+    schema, splits = load_splits(cfg)
+    prep = Preprocessing(**cfg.preprocessing)
+    base = base_model_path(cfg.model, splits["train"])
+    checkpoint = Path(cfg.paths.output_dir) / "checkpoint"
+    results: dict = {"checkpoint": str(checkpoint)}
+    is_main = True
+    for stage in cfg.task.stages:
+        out = checkpoint if stage == "triggers" else checkpoint / ARGUMENTS_DIR
+        metrics, is_main = train_stage(stage, base, schema, splits, prep, cfg, out)
+        results[stage] = metrics
+    if is_main:
+        write_checkpoint_extras(checkpoint, cfg, schema, prep)
+        results["dev_report"] = dev_report(checkpoint, splits["dev"], cfg)
+        log.info(summary_line(results, time.time() - started))
+    return results
+
+
+def load_splits(cfg: DictConfig) -> tuple[Schema, dict]:
+    """The schema and the train/dev documents; token-level data brings its own label set."""
+    options = OmegaConf.to_container(cfg.data.options, resolve=True) if cfg.data.get("options") else {}
+    if cfg.data.format == "conll":
+        from hadath.io.conll import read_conll
+
+        corpora = {split: read_conll(cfg.data[split], **options) for split in ("train", "dev")}
+        types = sorted({t for c in corpora.values() for t in c.schema.event_types})
+        schema = Schema(f"conll-{Path(cfg.data.train).stem}", 1, {}, {t: () for t in types})
+        return schema, {split: c.documents for split, c in corpora.items()}
+    schema = Schema.from_dict(OmegaConf.to_container(cfg.schema, resolve=True), source="cfg.schema")
+    return schema, {split: load_documents(cfg.data[split], schema, cfg.data.format, **options)
+                    for split in ("train", "dev")}
+
+
+def base_model_path(model_cfg: DictConfig, train_docs: list) -> str:
+    """The hub id or directory to fine-tune; builds the offline tiny model when asked for ``tiny``."""
+    if model_cfg.name_or_path != "tiny":
+        return str(model_cfg.name_or_path)
+    from hadath.modeling import build_tiny
+
+    settings = OmegaConf.to_container(model_cfg.tiny, resolve=True)
+    return str(build_tiny([d.text for d in train_docs], **settings))
+
+
+def train_stage(stage: str, base: str, schema: Schema, splits: dict, prep: Preprocessing, cfg: DictConfig,
+                out: Path) -> tuple[dict, bool]:
+    """Fine-tune one tagger, keep the best epoch by dev micro-F1 and save it to ``out``."""
+    from datasets import Dataset
+    from hydra.utils import instantiate
+    from transformers import DataCollatorForTokenClassification, Trainer
+
+    from hadath.modeling import load_token_classifier, load_tokenizer, quiet_loading
+
+    labels = schema.trigger_labels if stage == "triggers" else schema.role_labels
+    label2id = {label: i for i, label in enumerate(labels)}
+    tokenizer = load_tokenizer(base)
+    model = load_token_classifier(base, labels)
+    if stage == "arguments":
+        tokenizer.add_tokens(marker_tokens(schema), special_tokens=True)
+        model.resize_token_embeddings(len(tokenizer))
+    make_rows = trigger_rows if stage == "triggers" else argument_rows
+    datasets = {}
+    for split in ("train", "dev"):
+        stats = AlignmentStats()
+        rows = make_rows(splits[split], tokenizer, prep, label2id, stats)
+        if not rows:
+            raise ValueError(f"{stage}: the {split} split gives no examples ({cfg.data[split]})")
+        log.info("%s %s: %d examples; %s", stage, split, len(rows), stats.summary())
+        for example in stats.examples[:5]:
+            log.info("  %s", example)
+        datasets[split] = Dataset.from_list(rows).map(
+            tokenize_and_align, batched=True, remove_columns=["words", "word_labels"], desc=f"tokenise {stage} {split}",
+            fn_kwargs={"tokenizer": tokenizer, "prep": prep, "b_to_i": b_to_i_map(label2id)})
+    scratch = Path(cfg.paths.output_dir) / "trainer" / stage
+    args = instantiate(cfg.trainer, output_dir=str(scratch), seed=cfg.seed)
+    trainer = Trainer(model=model, args=args, train_dataset=datasets["train"], eval_dataset=datasets["dev"],
+                      data_collator=DataCollatorForTokenClassification(tokenizer),
+                      processing_class=tokenizer, compute_metrics=seqeval_metrics(labels))
+    trainer.train()
+    best = trainer.evaluate()
+    if trainer.is_world_process_zero():
+        with quiet_loading():
+            trainer.save_model(str(out))
+        tokenizer.save_pretrained(str(out))
+        write_meta(out, stage, schema, prep, cfg, labels)
+        if not cfg.get("keep_trainer_checkpoints", False):
+            shutil.rmtree(scratch, ignore_errors=True)
+    return {k.removeprefix("eval_"): v for k, v in best.items()}, trainer.is_world_process_zero()
+
+
+def seqeval_metrics(labels: list[str]):
+    """``compute_metrics`` for the Trainer: strict IOB2 micro P/R/F1 over labelled sub-tokens."""
+    from seqeval.metrics import f1_score, precision_score, recall_score
+    from seqeval.scheme import IOB2
+
+    def compute(prediction) -> dict:
+        best = np.argmax(prediction.predictions, axis=-1)
+        gold_rows, pred_rows = [], []
+        for pred_row, gold_row in zip(best, prediction.label_ids):
+            keep = gold_row != -100
+            gold_rows.append([labels[i] for i in gold_row[keep]])
+            pred_rows.append([labels[i] for i in pred_row[keep]])
+        kw = {"mode": "strict", "scheme": IOB2, "zero_division": 0}
+        return {"precision": precision_score(gold_rows, pred_rows, **kw),
+                "recall": recall_score(gold_rows, pred_rows, **kw), "f1": f1_score(gold_rows, pred_rows, **kw)}
+
+    return compute
+
+
+def write_meta(out: Path, stage: str, schema: Schema, prep: Preprocessing, cfg: DictConfig, labels: list[str]) -> None:
+    from dataclasses import asdict
+
+    meta = {"hadath_version": __version__, "format_version": 1, "stage": stage, "schema": schema.to_dict(),
+            "preprocessing": asdict(prep), "data_format": cfg.data.format, "labels": labels,
+            "base_model": str(cfg.model.name_or_path)}
+    atomic_write_text(out / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2))
+
+
+def write_checkpoint_extras(checkpoint: Path, cfg: DictConfig, schema: Schema, prep: Preprocessing) -> None:
+    atomic_write_text(checkpoint / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+    meta = json.loads((checkpoint / META_FILE).read_text(encoding="utf-8"))
+    meta["stages"] = list(cfg.task.stages)
+    atomic_write_text(checkpoint / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2))
+
+
+def dev_report(checkpoint: Path, dev_docs: list, cfg: DictConfig) -> dict:
+    """Evaluate the saved best model on dev with the same code as evaluate.py; saved in the checkpoint."""
+    from hadath.evaluation import evaluate_documents
+    from hadath.inference import Extractor
+
+    extractor = Extractor.from_pretrained(checkpoint, batch_size=cfg.eval_batch_size)
+    report, _, _ = evaluate_documents(extractor, dev_docs, split_name="dev")
+    atomic_write_text(checkpoint / "dev_report.json", json.dumps(report, ensure_ascii=False, indent=2))
+    return report
+
+
+def summary_line(results: dict, seconds: float) -> str:
+    report = results.get("dev_report", {})
+    parts = [f"dev trigger micro-F1 {report.get('micro', {}).get('f1', 0):.3f}"]
+    if "events" in report:
+        parts.append(f"event TC-F1 {report['events']['TC']['f1']:.3f} AC-F1 {report['events']['AC']['f1']:.3f}")
+    return f"done in {seconds:.0f}s: " + ", ".join(parts) + f"; checkpoint: {results['checkpoint']}"

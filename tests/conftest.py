@@ -1,0 +1,48 @@
+"""Shared fixtures: configs composed once, forced to CPU and the tiny offline model, writing into tmp_path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from hadath.config import CONFIG_DIR  # noqa: E402  (registers the config resolvers)
+from hadath.schema import load_schema  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini.jsonl"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tiny_cache(tmp_path_factory):
+    """One tiny-model cache per test session, outside the user's own cache."""
+    os.environ["HADATH_CACHE"] = str(tmp_path_factory.mktemp("hadath-cache"))
+
+
+@pytest.fixture(scope="session")
+def schema():
+    return load_schema("conflict-v1")
+
+
+def compose(config_name: str, overrides: list[str]):
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return hydra_compose(config_name=config_name, overrides=overrides)
+
+
+@pytest.fixture
+def train_cfg(tmp_path):
+    """Build a training config on the mini corpus, tiny model, writing into tmp_path."""
+
+    def make(*overrides: str):
+        base = [f"paths.output_dir={tmp_path / 'run'}", "model=tiny", f"data.train={MINI}", f"data.dev={MINI}",
+                f"data.test={MINI}"]
+        return compose("train", base + list(overrides))
+
+    return make
