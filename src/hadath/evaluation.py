@@ -48,8 +48,6 @@ def seqeval_report(gold: list[list[str]], pred: list[list[str]]) -> dict:
 
 def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: str = "test"):
     """Score ``extractor`` on ``docs``; returns (report, predicted documents, CoNLL text)."""
-    from hadath.event_metrics import score_events
-
     stats = AlignmentStats()
     gold_rows, pred_rows, conll_blocks, predicted = [], [], [], []
     role_gold, role_pred, with_gold_triggers = [], [], []
@@ -71,6 +69,8 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: s
     report = {"split": split_name, "documents": len(docs), "mode": MODE, **seqeval_report(gold_rows, pred_rows),
               "alignment": {"gold_spans_off_word_boundaries": stats.total, "examples": stats.examples[:10]}}
     if extractor.arguments is not None:
+        from hadath.event_metrics import score_events
+
         report["roles"] = {"given": "gold triggers", **seqeval_report(role_gold, role_pred)}
         report["events"] = score_events(docs, predicted)
         report["events_gold_triggers"] = score_events(docs, with_gold_triggers)

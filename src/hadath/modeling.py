@@ -29,12 +29,13 @@ def cache_dir() -> Path:
 
 
 def _explain(name_or_path: str, err: Exception) -> ModelLoadError:
-    looks_local = name_or_path.startswith((".", "/", "~")) or os.sep in name_or_path.strip("/").replace("/", os.sep, 1)
     path = Path(name_or_path).expanduser()
-    if looks_local and not path.exists() or name_or_path.startswith((".", "/", "~")) and not path.exists():
-        why = f"no such directory: {path}"
-    elif path.exists():
+    # A hub id is "name" or "org/name"; anything else is meant as a local directory.
+    looks_local = name_or_path.startswith((".", "/", "~")) or name_or_path.count("/") > 1
+    if path.exists():
         why = f"{path} is not a model directory ({type(err).__name__}: {str(err).splitlines()[0][:160]})"
+    elif looks_local:
+        why = f"no such directory: {path}"
     elif os.environ.get("HF_HUB_OFFLINE") == "1":
         why = "HF_HUB_OFFLINE=1 and it is not in the local Hugging Face cache"
     else:
@@ -125,7 +126,7 @@ def _write_tiny(out: Path, texts: list[str], settings: dict) -> None:
     core.post_processor = TemplateProcessing(
         single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
         special_tokens=[("[CLS]", core.token_to_id("[CLS]")), ("[SEP]", core.token_to_id("[SEP]"))])
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="[UNK]", pad_token="[PAD]",
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="[UNK]", pad_token="[PAD]", model_max_length=512,
                                         cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]")
     config = BertConfig(**{k: v for k, v in settings.items() if k != "seed"} | {"vocab_size": len(tokenizer)})
     torch.manual_seed(settings["seed"])

@@ -41,18 +41,26 @@ def train(cfg: DictConfig) -> dict:
     unknown = [s for s in cfg.task.stages if s not in STAGES]
     if unknown:
         raise ValueError(f"task.stages has unknown stage(s) {unknown}; known: {list(STAGES)}")
+    if list(cfg.task.stages)[:1] != ["triggers"]:
+        raise ValueError("task.stages must start with triggers: a checkpoint is a trigger tagger first")
     schema, splits = load_splits(cfg)
     prep = Preprocessing(**cfg.preprocessing)
     base = base_model_path(cfg.model, splits["train"])
     checkpoint = Path(cfg.paths.output_dir) / "checkpoint"
+    staging = checkpoint.with_name("checkpoint.partial")  # renamed to checkpoint/ once complete
+    shutil.rmtree(staging, ignore_errors=True)
     results: dict = {"checkpoint": str(checkpoint)}
     is_main = True
     for stage in cfg.task.stages:
-        out = checkpoint if stage == "triggers" else checkpoint / ARGUMENTS_DIR
+        out = staging if stage == "triggers" else staging / ARGUMENTS_DIR
         metrics, is_main = train_stage(stage, base, schema, splits, prep, cfg, out)
         results[stage] = metrics
     if is_main:
-        write_checkpoint_extras(checkpoint, cfg, schema, prep)
+        write_checkpoint_extras(staging, cfg, schema, prep)
+        if checkpoint.exists():
+            log.warning("replacing the checkpoint of an earlier run in %s", checkpoint)
+            shutil.rmtree(checkpoint)
+        staging.rename(checkpoint)
         results["dev_report"] = dev_report(checkpoint, splits["dev"], cfg)
         log.info(summary_line(results, time.time() - started))
     return results

@@ -1,0 +1,282 @@
+"""CoNLL-style token files (``token TAG`` a line) in and out.
+
+In: a file, or a folder of them, with one token a line (whitespace-separated
+columns, the first is the token, the last the tag), a blank line between
+sentences and optional ``-DOCSTART-`` lines starting a new document. Each
+document's text is its tokens joined by single spaces, sentences joined by
+``"\\n"``; each entity (``B-X I-X…``, or BILOU ``U-X`` / ``B-X I-X L-X``) becomes
+an Event of type X whose trigger is the entity span, with no arguments. The
+token spans are kept in ``meta["tokens"]`` so a tagger can use exactly those
+words. Out: a ``ConllCorpus`` (documents, a Schema of the labels found, warnings).
+
+A well-formed tag is ``O`` or ``PREFIX-LABEL`` (``[BILUS]-[A-Za-z][A-Za-z0-9_]*``,
+LABEL optionally restricted to ``labels``). ``tag_map`` is applied first; each tag
+still malformed is reported with file and line, and ``malformed`` decides:
+``"error"`` fails the read listing all of them, ``"drop"`` reads them as ``O``
+(a warning each), ``"map"`` is ``"error"`` but insists on a ``tag_map``. An
+``I-`` that starts an entity is read as its start, as seqeval does in
+non-strict mode, and reported as a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Collection, Iterable, Literal
+
+from hadath.documents import Document, Span, _Problems, check_unique_ids, parse_document
+from hadath.io.atomic import atomic_write_text
+from hadath.schema import Schema
+from hadath.text.sentences import split_sentences
+from hadath.text.words import word_spans
+
+SUFFIXES = (".conll", ".txt", ".bio", ".iob", ".tsv")
+DOCSTART = "-DOCSTART-"
+_TAG = re.compile(r"([BILUS])-([A-Za-z][A-Za-z0-9_]*)")
+
+# AQMAR (Mohit et al. 2012) as published: PER, LOC, ORG and MIS0-MIS3.
+AQMAR_LABELS = ("PER", "LOC", "ORG", "MIS0", "MIS1", "MIS2", "MIS3")
+# Every tag outside that set in /work/shared/data/aqmar (28 files, 74k tokens), fixed by reading its context:
+AQMAR_FIX_MAP = {
+    "OO": "O",  # Football.txt:1855 "16" inside a sentence of O tokens: doubled O
+    "IO": "O",  # Crusades.txt:2145 "الشمالي" after two O tokens: nothing to continue
+    "I--ORG": "I-ORG",  # Enrico_Fermi.txt:2268 "الأمريكية" continues B-ORG "الحكومة"
+    "B-MIS-1": "B-MIS1",  # Linux.txt:2255, 2257 "لجنو / لينكس": stray hyphen
+    "B-MIS-2": "B-MIS2",  # Internet.txt:708 "DNS", X_window_system.txt:1274 "ICCCM"
+    "B-MIS1`": "B-MIS1",  # Summer_Olympics2004.txt:1110, followed by I-MIS1: stray backtick
+    "B-MISS1": "B-MIS1",  # Football.txt:1 "كرة", followed by I-MIS1 "القدم": typo
+    "B-MIS": "B-MIS1",  # Atom.txt:1554, Periodic_Table.txt:164, Solaris.txt:1660 ("AT" then I-MIS1 "& T")
+    "I-MIS": "I-MIS1",  # Physics.txt:711, continues B-MIS1 "الميكانيكا"
+    # The next two mark the language of a Latin-script word, not an entity class; guessing a class
+    # would invent a label, so they become O.
+    "B-ENGLISH": "O",  # Periodic_Table.txt:2845 "O", the symbol of oxygen
+    "B-SPANISH": "O",  # Real_Madrid.txt:1498 "O'Donnell"
+}
+# The default: the fixes above, then MIS0-MIS3 collapsed into MIS. The numbered MIS classes are
+# article-specific categories each annotator defined for their own article (MIS1 is a chemical
+# element in one article and a football club in another), so only "MIS" means the same across files.
+AQMAR_TAG_MAP = {raw: re.sub(r"MIS\d", "MIS", fixed) for raw, fixed in AQMAR_FIX_MAP.items()} | {
+    f"{prefix}-MIS{n}": f"{prefix}-MIS" for prefix in "BI" for n in range(4)}
+
+
+@dataclass
+class ConllCorpus:
+    """Documents read from CoNLL files, the Schema of the labels found, and warnings (file:line each)."""
+
+    documents: list[Document]
+    schema: Schema
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Token:
+    text: str
+    tag: str
+    line: int
+
+
+@dataclass
+class _Block:
+    """One document's sentences, before tags are fixed and entities decoded."""
+
+    path: Path
+    line: int
+    sentences: list[list[_Token]] = field(default_factory=list)
+    id: str = ""
+
+
+def read_conll(path: str | Path, scheme: Literal["auto", "BIO", "BILOU"] = "auto",
+               malformed: Literal["error", "drop", "map"] = "error", tag_map: dict[str, str] | None = None,
+               labels: Collection[str] | None = None) -> ConllCorpus:
+    """Read a CoNLL file or every CoNLL file of a folder (see the module docstring)."""
+    if malformed not in ("error", "drop", "map") or scheme not in ("auto", "BIO", "BILOU"):
+        raise ValueError(f"unknown malformed={malformed!r} or scheme={scheme!r}")
+    if malformed == "map" and not tag_map:
+        raise ValueError("malformed='map' needs a tag_map (raw tag -> fixed tag), e.g. AQMAR_TAG_MAP")
+    path, problems, warnings = Path(path), _Problems(), []
+    blocks = [b for f in _conll_files(path) for b in _read_blocks(f, problems)]
+    for block in blocks:
+        _fix_tags(block, scheme, malformed == "drop", tag_map or {}, labels, problems, warnings)
+    raws = [(f"{b.path}:{b.line}", _block_to_raw(b, warnings)) for b in blocks]
+    types = sorted({e["type"] for _, raw in raws for e in raw["events"]})
+    schema = Schema(name=f"conll-{path.stem}", version=1, roles={}, event_types={t: () for t in types})
+    located = [(where, parse_document(raw, schema, where, problems)) for where, raw in raws]
+    located = [(where, doc) for where, doc in located if doc is not None]
+    check_unique_ids(located, problems)
+    problems.raise_if_any()
+    return ConllCorpus([doc for _, doc in located], schema, warnings)
+
+
+def _conll_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    if not path.is_file():
+        raise FileNotFoundError(f"CoNLL file not found: {path}")
+    return [path]
+
+
+def _read_blocks(path: Path, problems: _Problems) -> list[_Block]:
+    blocks, sentence = [_Block(path, 1)], []
+    with path.open(encoding="utf-8-sig") as f:
+        for lineno, line in enumerate(f, start=1):
+            cols = line.split()
+            if not cols or cols[0] == DOCSTART:
+                if sentence:
+                    blocks[-1].sentences.append(sentence)
+                sentence = []
+                if cols:
+                    blocks.append(_Block(path, lineno))
+            elif len(cols) < 2:
+                problems.add(f"{path}:{lineno}", f"expected 'TOKEN ... TAG', got {line.strip()!r}")
+            else:
+                sentence.append(_Token(cols[0], cols[-1], lineno))
+    if sentence:
+        blocks[-1].sentences.append(sentence)
+    blocks = [b for b in blocks if b.sentences]
+    numbered = len(blocks) > 1 or any(_starts_with_docstart(path) for _ in blocks[:1])
+    for n, block in enumerate(blocks, start=1):
+        block.id = f"{path.stem}-{n}" if numbered else path.stem
+    return blocks
+
+
+def _starts_with_docstart(path: Path) -> bool:
+    with path.open(encoding="utf-8-sig") as f:
+        return any(line.split()[:1] == [DOCSTART] for line in f)
+
+
+def _fix_tags(block: _Block, scheme: str, drop: bool, tag_map: dict[str, str], labels: Collection[str] | None,
+              problems: _Problems, warnings: list[str]) -> None:
+    """Map, check and (when ``drop``) blank each tag in place; every malformed one is reported."""
+    tokens = [t for s in block.sentences for t in s]
+    for token in tokens:
+        token.tag, raw = tag_map.get(token.tag, token.tag), token.tag
+        where = f"{block.path}:{token.line}: document {block.id}: token {token.text!r}"
+        reason = _malformed(token.tag, labels)
+        if reason and drop:
+            warnings.append(f"{where}: {reason}; read as O")
+            token.tag = "O"
+        elif reason:
+            problems.add(where, reason + ("" if raw == token.tag else f" (mapped from {raw!r})"))
+        elif raw != token.tag and _malformed(raw, labels):
+            warnings.append(f"{where}: malformed tag {raw!r} mapped to {token.tag!r}")
+    if scheme == "BIO":
+        for token in tokens:
+            if token.tag[:1] in "LUS" and token.tag != "O":
+                problems.add(f"{block.path}:{token.line}: document {block.id}: token {token.text!r}",
+                             f"tag {token.tag!r} is not BIO (read with scheme='BILOU')")
+
+
+def _malformed(tag: str, labels: Collection[str] | None) -> str | None:
+    if tag == "O":
+        return None
+    match = _TAG.fullmatch(tag)
+    if not match:
+        return f"malformed tag {tag!r} (expected O or B-/I-/L-/U-LABEL)"
+    if labels is not None and match.group(2) not in labels:
+        return f"tag {tag!r} has a label outside {sorted(labels)}"
+    return None
+
+
+def decode_entities(tags: list[str]) -> list[tuple[int, int, str, bool]]:
+    """``(first, last + 1, label, starts_with_I)`` for each entity of a BIO or BILOU tag sequence.
+
+    Lenient like seqeval's default mode: an ``I-``/``L-`` after ``O`` or after another
+    label starts a new entity (flagged by the last field so callers can warn).
+    """
+    entities: list[tuple[int, int, str, bool]] = []
+    current: list | None = None  # [first, label, starts_with_I]
+    for i, tag in enumerate(tags + ["O"]):
+        prefix, _, label = tag.partition("-")
+        if current and (tag == "O" or prefix in "BUS" or label != current[1]):
+            entities.append((current[0], i, current[1], current[2]))
+            current = None
+        if tag != "O" and current is None:
+            current = [i, label, prefix in "IL"]
+        if prefix in "LUS" and current:
+            entities.append((current[0], i + 1, current[1], current[2]))
+            current = None
+    return entities
+
+
+def _block_to_raw(block: _Block, warnings: list[str]) -> dict:
+    """The document dict of a block: text, token spans, one event per entity."""
+    text_parts, tokens, events, offset = [], [], [], 0
+    for sentence in block.sentences:
+        spans = []
+        for token in sentence:
+            spans.append([offset, offset + len(token.text)])
+            offset += len(token.text) + 1  # the space (or the newline after the sentence)
+        text_parts.append(" ".join(t.text for t in sentence))
+        for first, stop, label, orphan in decode_entities([t.tag for t in sentence]):
+            if orphan:
+                warnings.append(f"{block.path}:{sentence[first].line}: document {block.id}: token "
+                                f"{sentence[first].text!r}: {sentence[first].tag} without a preceding B-{label}; "
+                                "read as the start of an entity")
+            events.append((label, spans[first][0], spans[stop - 1][1]))
+        tokens += spans
+    text = "\n".join(text_parts)
+    return {"id": block.id, "text": text, "meta": {"tokens": tokens, "source": str(block.path)},
+            "events": [{"id": f"E{n}", "type": label, "trigger": {"start": s, "end": e, "text": text[s:e]}}
+                       for n, (label, s, e) in enumerate(events, start=1)]}
+
+
+def write_conll(docs: Iterable[Document], path: str | Path, scheme: Literal["BIO", "BILOU"] = "BIO") -> list[str]:
+    """Write each document's words with their trigger tags, ``token TAG`` a line; arguments are not kept.
+
+    Words are ``meta["tokens"]`` when present (documents read from CoNLL), else
+    ``word_spans``; sentences are the lines of a CoNLL-origin text, else
+    ``split_sentences``. Documents after the first are introduced by ``-DOCSTART-``
+    when there are several. Returns one warning per trigger that does not line
+    up with word boundaries (written as O rather than guessed).
+    """
+    docs, warnings = list(docs), []
+    lines: list[str] = []
+    for doc in docs:
+        if len(docs) > 1:
+            lines += [f"{DOCSTART} O", ""]
+        lines += _document_lines(doc, scheme, f"{path}: document {doc.id}", warnings)
+    atomic_write_text(Path(path), "\n".join(lines) + "\n")
+    return warnings
+
+
+def _document_lines(doc: Document, scheme: str, where: str, warnings: list[str]) -> list[str]:
+    words = [tuple(w) for w in doc.meta["tokens"]] if "tokens" in doc.meta else word_spans(doc.text)
+    tags = encode_tags(words, [(e.type, e.trigger) for e in doc.events], scheme, where, warnings)
+    if "tokens" in doc.meta:
+        sentences = _line_spans(doc.text)
+    else:
+        sentences = split_sentences(doc.text)
+    lines: list[str] = []
+    for start, end in sentences:
+        inside = [(w, t) for w, t in zip(words, tags) if start <= w[0] and w[1] <= end]
+        lines += [f"{doc.text[s:e]} {tag}" for (s, e), tag in inside] + [""] * bool(inside)
+    return lines
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for line in text.split("\n"):
+        spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
+def encode_tags(words: list[tuple[int, int]], spans: list[tuple[str, Span]], scheme: str = "BIO",
+                where: str = "", warnings: list[str] | None = None) -> list[str]:
+    """One tag a word for labelled spans; a span not on word boundaries is left O and warned about."""
+    tags = ["O"] * len(words)
+    starts = {s: i for i, (s, _) in enumerate(words)}
+    ends = {e: i for i, (_, e) in enumerate(words)}
+    for label, span in spans:
+        first, last = starts.get(span.start), ends.get(span.end)
+        if first is None or last is None or last < first:
+            if warnings is not None:
+                warnings.append(f"{where}: span [{span.start}:{span.end}] {span.text!r} is not on word boundaries; "
+                                "written as O")
+            continue
+        tags[first : last + 1] = [f"I-{label}"] * (last + 1 - first)
+        tags[first] = f"B-{label}"
+        if scheme == "BILOU":
+            tags[last] = f"L-{label}" if last > first else f"U-{label}"
+    return tags

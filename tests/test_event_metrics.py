@@ -1,0 +1,153 @@
+"""Event-level TI/TC/AI/AC on hand-made documents whose scores are worked out by hand."""
+
+import json
+
+import pytest
+
+from hadath.documents import Argument, Document, Event, Span
+from hadath.event_metrics import format_event_table, score_events
+
+TEXT = ("استهدفت خلايا داعش بسيارة مفخخة نقطة عسكرية في الشحيل، ما أدى لإصابة مقاتل. "
+        "وهاجم مسلحون حاجزا أمنيا قرب البصيرة.")
+
+
+def span(fragment: str) -> Span:
+    start = TEXT.index(fragment)
+    return Span(start, start + len(fragment), fragment)
+
+
+def event(event_type: str, trigger: str, *args: tuple[str, str], eid: str = "E") -> Event:
+    return Event(eid, event_type, span(trigger), tuple(Argument(role, span(text)) for role, text in args))
+
+
+def doc(*events: Event, doc_id: str = "d1") -> Document:
+    return Document(doc_id, TEXT, tuple(events))
+
+
+ATTACK = event("Attack", "استهدفت", ("Agent", "خلايا داعش"), ("Instrument", "بسيارة مفخخة"),
+               ("Target", "نقطة عسكرية"))
+INJURY = event("Injury", "لإصابة", ("Victim", "مقاتل"), ("Agent", "خلايا داعش"))
+GOLD = [doc(ATTACK, INJURY)]
+
+
+def counts(block: dict) -> tuple[int, int, int]:
+    return block["tp"], block["n_pred"], block["n_gold"]
+
+
+def test_perfect_prediction_scores_one_everywhere():
+    scores = score_events(GOLD, GOLD)
+    for level in ("TI", "TC", "AI", "AC"):
+        assert scores[level]["precision"] == scores[level]["recall"] == scores[level]["f1"] == 1.0
+        assert scores["macro"][level] == 1.0
+    assert counts(scores["AC"]) == (5, 5, 5)
+    assert all(b["f1"] == 1.0 for t in scores["per_type"].values() for b in t.values())
+    assert all(b["f1"] == 1.0 for r in scores["per_role"].values() for b in r.values())
+    json.dumps(scores)  # JSON-serialisable
+
+
+def test_missed_trigger_loses_its_arguments():
+    scores = score_events(GOLD, [doc(ATTACK)])
+    assert counts(scores["TI"]) == (1, 1, 2)
+    assert counts(scores["AI"]) == (3, 3, 5)  # the Injury's 2 arguments are missed with it
+    assert counts(scores["AC"]) == (3, 3, 5)
+    assert scores["AC"]["precision"] == 1.0 and scores["AC"]["recall"] == pytest.approx(3 / 5)
+
+
+def test_missing_predicted_document_counts_as_all_missed():
+    gold = GOLD + [doc(ATTACK, doc_id="d2")]
+    scores = score_events(gold, GOLD)
+    assert counts(scores["TC"]) == (2, 2, 3)
+    assert counts(scores["AC"]) == (5, 5, 8)
+
+
+def test_wrong_type_passes_ti_fails_tc_and_its_arguments_fail_ai():
+    killing = event("Killing", "لإصابة", ("Victim", "مقاتل"), ("Agent", "خلايا داعش"))
+    scores = score_events(GOLD, [doc(ATTACK, killing)])
+    assert counts(scores["TI"]) == (2, 2, 2) and scores["TI"]["f1"] == 1.0
+    assert counts(scores["TC"]) == (1, 2, 2) and scores["TC"]["f1"] == 0.5
+    assert counts(scores["AI"]) == (3, 5, 5) and scores["AI"]["f1"] == pytest.approx(0.6)
+    assert counts(scores["AC"]) == (3, 5, 5)
+    per_type = scores["per_type"]
+    # TI per type credits the prediction to the gold type it identified.
+    assert counts(per_type["Injury"]["TI"]) == (1, 1, 1)
+    assert counts(per_type["Killing"]["TI"]) == (0, 0, 0)
+    assert counts(per_type["Injury"]["TC"]) == (0, 0, 1)
+    assert counts(per_type["Killing"]["TC"]) == (0, 1, 0)
+    assert counts(per_type["Killing"]["AI"]) == (0, 2, 0)
+    assert scores["macro"]["TI"] == 1.0  # Attack and Injury; Killing has no TI item
+    assert scores["macro"]["TC"] == pytest.approx(1 / 3)  # Attack 1, Injury 0, Killing 0
+
+
+def test_right_span_wrong_role_passes_ai_fails_ac():
+    swapped = event("Injury", "لإصابة", ("Victim", "مقاتل"), ("Victim", "خلايا داعش"))
+    scores = score_events(GOLD, [doc(ATTACK, swapped)])
+    assert counts(scores["AI"]) == (5, 5, 5)
+    assert counts(scores["AC"]) == (4, 5, 5) and scores["AC"]["f1"] == pytest.approx(0.8)
+    roles = scores["per_role"]
+    # AI per role credits the matched prediction to the gold role; AC counts it under Victim.
+    assert counts(roles["Agent"]["AI"]) == (2, 2, 2)
+    assert counts(roles["Agent"]["AC"]) == (1, 1, 2)
+    assert counts(roles["Victim"]["AC"]) == (1, 2, 1)
+    assert roles["Victim"]["AC"]["precision"] == 0.5 and roles["Victim"]["AC"]["recall"] == 1.0
+
+
+def test_spurious_trigger_lowers_ti_precision():
+    extra = event("Attack", "وهاجم", ("Agent", "مسلحون"))
+    scores = score_events(GOLD, [doc(ATTACK, INJURY, extra)])
+    assert counts(scores["TI"]) == (2, 3, 2)
+    assert scores["TI"]["precision"] == pytest.approx(2 / 3) and scores["TI"]["recall"] == 1.0
+    assert counts(scores["AI"]) == (5, 6, 5)
+
+
+def test_argument_on_the_wrong_trigger_fails():
+    # "مقاتل" is the Injury's Victim; predicted under the Attack it is wrong even with the same role.
+    attack = event("Attack", "استهدفت", *[(a.role, a.span.text) for a in ATTACK.arguments], ("Victim", "مقاتل"))
+    injury = event("Injury", "لإصابة", ("Agent", "خلايا داعش"))
+    scores = score_events(GOLD, [doc(attack, injury)])
+    assert counts(scores["AI"]) == (4, 5, 5)
+    assert counts(scores["AC"]) == (4, 5, 5)
+
+
+def test_duplicate_predictions_are_not_double_counted():
+    scores = score_events(GOLD, [doc(ATTACK, INJURY, ATTACK, INJURY)])
+    assert counts(scores["TI"]) == (2, 4, 2) and scores["TI"]["precision"] == 0.5
+    assert counts(scores["AC"]) == (5, 10, 5)
+    repeated = event("Injury", "لإصابة", ("Victim", "مقاتل"), ("Victim", "مقاتل"), ("Agent", "خلايا داعش"))
+    assert counts(score_events(GOLD, [doc(ATTACK, repeated)])["AC"]) == (5, 6, 5)
+
+
+def test_macro_average_over_two_types_by_hand():
+    attack2 = event("Attack", "وهاجم", ("Agent", "مسلحون"))
+    gold = [doc(ATTACK, INJURY, attack2)]
+    # Attack: 1 of 2 found (P 1, R 1/2, F1 2/3). Injury: found, plus 2 spurious (P 1/3, R 1, F1 1/2).
+    pred = [doc(ATTACK, INJURY, event("Injury", "مقاتل"), event("Injury", "البصيرة"))]
+    scores = score_events(gold, pred)
+    assert scores["per_type"]["Attack"]["TC"]["f1"] == pytest.approx(2 / 3)
+    assert scores["per_type"]["Injury"]["TC"]["f1"] == pytest.approx(1 / 2)
+    assert scores["macro"]["TC"] == pytest.approx((2 / 3 + 1 / 2) / 2)
+    # micro: tp 2, pred 4, gold 3 -> P 1/2, R 2/3, F1 4/7
+    assert scores["TC"]["f1"] == pytest.approx(4 / 7)
+    # Arguments: Attack 3 of 4 gold (F1 6/7), Injury 2 of 2 (F1 1).
+    assert scores["macro"]["AC"] == pytest.approx((6 / 7 + 1) / 2)
+    assert set(scores["per_role"]) == {"Agent", "Instrument", "Target", "Victim"}
+    assert scores["macro_role"]["AC"] == pytest.approx((2 * 2 / 3 / (1 + 2 / 3) + 1 + 1 + 1) / 4)
+
+
+def test_zero_division_is_zero():
+    scores = score_events([doc()], [doc()])
+    assert scores["TI"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "tp": 0, "n_pred": 0, "n_gold": 0}
+    assert scores["macro"]["AC"] == 0.0 and scores["per_type"] == {}
+
+
+def test_unknown_predicted_document_is_an_error():
+    with pytest.raises(ValueError, match="'ghost'"):
+        score_events(GOLD, [doc(doc_id="ghost")])
+
+
+def test_table_lists_levels_and_types():
+    table = format_event_table(score_events(GOLD, [doc(ATTACK)]))
+    lines = table.splitlines()
+    assert lines[0].split() == ["level", "precision", "recall", "f1", "gold", "pred", "tp"]
+    assert lines[1].split() == ["TI", "1.000", "0.500", "0.667", "2", "1", "1"]
+    assert any(line.split()[:3] == ["Injury", "0.000", "0.000"] for line in lines)
+    assert lines[-1].startswith("macro avg")

@@ -1,0 +1,146 @@
+"""The whole path on the tiny model: train (overfit), reload, evaluate, predict from the command line."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hadath.evaluation import evaluate
+from hadath.inference import Extractor
+from hadath.io import read_jsonl
+from hadath.modeling import ModelLoadError, load_token_classifier
+from hadath.training import train
+
+from conftest import MINI, compose
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, _tiny_cache):
+    """Overfit both taggers on the six mini documents (train = dev)."""
+    out = tmp_path_factory.mktemp("run")
+    cfg = compose("train", [f"paths.output_dir={out}", "model=tiny", "task=events", "debug=overfit",
+                            f"data.train={MINI}", f"data.dev={MINI}", "trainer.per_device_train_batch_size=4"])
+    return train(cfg), Path(out) / "checkpoint"
+
+
+def test_overfit_reaches_f1_one_and_reloads_with_the_same_predictions(trained):
+    results, checkpoint = trained
+    report = results["dev_report"]
+    assert report["micro"]["f1"] == 1.0
+    assert report["events"]["TC"]["f1"] == 1.0
+    assert report["roles"]["micro"]["f1"] >= 0.9
+    docs = read_jsonl(MINI)
+    first = [Extractor.from_pretrained(checkpoint).predict(d.text) for d in docs]
+    again = [Extractor.from_pretrained(checkpoint).predict(d.text) for d in docs]
+    assert first == again
+    assert [(e.type, e.trigger) for e in first[1]] == [(e.type, e.trigger) for e in docs[1].events]
+
+
+def test_checkpoint_is_self_describing(trained):
+    _, checkpoint = trained
+    meta = json.loads((checkpoint / "hadath.json").read_text())
+    assert meta["stages"] == ["triggers", "arguments"]
+    assert meta["labels"][:3] == ["O", "B-Attack", "I-Attack"]
+    assert meta["schema"]["event_types"]["Injury"]["roles"] == ["Agent", "Victim", "Instrument", "Place", "Time"]
+    assert meta["preprocessing"]["max_length"] == 128
+    for name in ("model.safetensors", "config.json", "tokenizer.json", "config.yaml", "dev_report.json",
+                 "arguments/model.safetensors", "arguments/hadath.json"):
+        assert (checkpoint / name).is_file(), name
+    config = json.loads((checkpoint / "config.json").read_text())
+    assert config["id2label"]["1"] == "B-Attack"
+
+
+def test_trigger_tagger_loads_in_a_transformers_pipeline(trained):
+    from transformers import pipeline
+
+    _, checkpoint = trained
+    tagger = pipeline("token-classification", model=str(checkpoint), aggregation_strategy="first")
+    text = read_jsonl(MINI)[1].text
+    found = tagger(text)
+    assert any(f["entity_group"] == "Arrest" and text[f["start"] : f["end"]] == "اعتقلت" for f in found)
+
+
+def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path):
+    _, checkpoint = trained
+    cfg = compose("evaluate", [f"checkpoint={checkpoint}", f"data.test={MINI}", f"paths.output_dir={tmp_path}"])
+    report = evaluate(cfg)
+    saved = json.loads((tmp_path / "report.json").read_text())
+    assert set(saved) >= {"per_label", "micro", "macro", "mode", "roles", "events", "events_gold_triggers"}
+    assert saved["per_label"]["Injury"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 2}
+    assert "strict" in saved["mode"] and saved["micro"]["f1"] == report["micro"]["f1"] == 1.0
+    conll = (tmp_path / "predictions.conll").read_text().split("\n\n")
+    assert conll[0].splitlines()[0] == "استهدفت B-Attack B-Attack"
+    predicted = read_jsonl(tmp_path / "predictions.jsonl")
+    assert [d.id for d in predicted] == [d.id for d in read_jsonl(MINI)]
+
+
+def run_cli(*args, stdin=None):
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, input=stdin, env=env,
+                          timeout=300)
+
+
+def test_predict_cli_offsets_are_exact_on_long_crlf_and_marked_text(trained, tmp_path):
+    _, checkpoint = trained
+    sentence = "اعتقلت قوى الأمن الداخلي، أمس، 3 أشخاص في مدينة الحسكة.\r\nوأصيب ٤ مدنيين بجروح في قـــصفٍ مدفعيّ على قرية تل طويل. "
+    text = sentence * 30  # far longer than the model's 128 sub-tokens
+    article = tmp_path / "article.txt"
+    article.write_bytes(text.encode("utf-8"))
+    done = run_cli("predict.py", f"checkpoint={checkpoint}", f"article={article}")
+    assert done.returncode == 0, done.stderr
+    events = json.loads(done.stdout)["events"]
+    assert len([e for e in events if e["type"] == "Arrest"]) == 30
+    for event in events:
+        spans = [event["trigger"]] + event["arguments"]
+        assert all(text[s["start"] : s["end"]] == s["text"] for s in spans)
+    assert any(e["trigger"]["text"] == "قـــصفٍ" for e in events)
+
+
+def test_predict_cli_reads_stdin_and_writes_html(trained, tmp_path):
+    _, checkpoint = trained
+    out = tmp_path / "view.html"
+    done = run_cli("predict.py", f"checkpoint={checkpoint}", "article=-", "format=html", f"output={out}",
+                   stdin=read_jsonl(MINI)[1].text)
+    assert done.returncode == 0, done.stderr
+    page = out.read_text()
+    assert 'dir="rtl"' in page and "اعتقلت<sub>Arrest</sub>" in page
+
+
+def test_predict_cli_missing_checkpoint_is_one_clear_line(tmp_path):
+    done = run_cli("predict.py", f"checkpoint={tmp_path / 'nothing'}", "article=-", stdin="نص")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'nothing'} is not a hadath checkpoint (no such directory); "
+        "pass the 'checkpoint' folder of a training run"]
+
+
+def test_missing_model_directory_names_both_ways_out():
+    started = time.time()
+    with pytest.raises(ModelLoadError) as info:
+        load_token_classifier("/no/such/model", ["O"])
+    message = str(info.value)
+    assert "no such directory: /no/such/model" in message
+    assert "model.name_or_path=" in message and "model=tiny" in message
+    assert time.time() - started < 10
+
+
+def test_unreachable_hub_model_names_both_ways_out():
+    with pytest.raises(ModelLoadError) as info:
+        load_token_classifier("aubmindlab/bert-base-arabertv02", ["O"])
+    assert "HF_HUB_OFFLINE=1" in str(info.value) and "model=tiny" in str(info.value)
+
+
+def test_bad_annotations_stop_training_with_every_error_and_no_checkpoint(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "text": "قصف", "events": [{"id": "E1", "type": "Riot", '
+                   '"trigger": {"start": 0, "end": 3, "text": "قصف"}}]}\n', encoding="utf-8")
+    done = run_cli("train.py", "model=tiny", f"data.train={bad}", f"data.dev={bad}", f"hydra.run.dir={tmp_path / 'run'}")
+    assert done.returncode == 1
+    assert f"{bad}:1: document x: event E1: unknown event type 'Riot'" in done.stderr
+    assert not (tmp_path / "run" / "checkpoint").exists()
