@@ -1,0 +1,31 @@
+# make quickstart   set up, train the tiny model on the bundled corpus, evaluate, predict one article
+# make test         set up and run the test suite (what CI runs)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RUN := outputs/quickstart
+export HF_HUB_OFFLINE ?= 1
+export TOKENIZERS_PARALLELISM ?= false
+
+.PHONY: setup quickstart test lint clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+quickstart: setup
+	$(PY) train.py experiment=quickstart hydra.run.dir=$(RUN)
+	$(PY) evaluate.py checkpoint=$(RUN)/checkpoint hydra.run.dir=$(RUN)/evaluate
+	$(PY) predict.py checkpoint=$(RUN)/checkpoint article=annotations/unseen/raqqa-checkpoint.txt
+
+test: setup
+	$(VENV)/bin/pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check src tests train.py evaluate.py predict.py scripts bench
+
+clean:
+	rm -rf outputs multirun
