@@ -144,3 +144,14 @@ def test_bad_annotations_stop_training_with_every_error_and_no_checkpoint(tmp_pa
     assert done.returncode == 1
     assert f"{bad}:1: document x: event E1: unknown event type 'Riot'" in done.stderr
     assert not (tmp_path / "run" / "checkpoint").exists()
+
+
+def test_task_arguments_trains_on_top_of_an_earlier_trigger_tagger(trained, tmp_path):
+    _, checkpoint = trained
+    cfg = compose("train", [f"paths.output_dir={tmp_path}", "model=tiny", "task=arguments",
+                            f"task.triggers_from={checkpoint}", "debug=fdr", f"data.train={MINI}", f"data.dev={MINI}"])
+    results = train(cfg)
+    new = tmp_path / "checkpoint"
+    assert (new / "arguments" / "model.safetensors").is_file()
+    assert (new / "model.safetensors").read_bytes() == (checkpoint / "model.safetensors").read_bytes()
+    assert results["dev_report"]["micro"]["f1"] == 1.0  # the copied trigger tagger is the overfit one

@@ -41,8 +41,6 @@ def train(cfg: DictConfig) -> dict:
     unknown = [s for s in cfg.task.stages if s not in STAGES]
     if unknown:
         raise ValueError(f"task.stages has unknown stage(s) {unknown}; known: {list(STAGES)}")
-    if list(cfg.task.stages)[:1] != ["triggers"]:
-        raise ValueError("task.stages must start with triggers: a checkpoint is a trigger tagger first")
     schema, splits = load_splits(cfg)
     prep = Preprocessing(**cfg.preprocessing)
     base = base_model_path(cfg.model, splits["train"])
@@ -51,6 +49,8 @@ def train(cfg: DictConfig) -> dict:
     shutil.rmtree(staging, ignore_errors=True)
     results: dict = {"checkpoint": str(checkpoint)}
     is_main = True
+    if "triggers" not in cfg.task.stages:
+        copy_trigger_tagger(Path(cfg.task.triggers_from), staging)
     for stage in cfg.task.stages:
         out = staging if stage == "triggers" else staging / ARGUMENTS_DIR
         metrics, is_main = train_stage(stage, base, schema, splits, prep, cfg, out)
@@ -64,6 +64,14 @@ def train(cfg: DictConfig) -> dict:
         results["dev_report"] = dev_report(checkpoint, splits["dev"], cfg)
         log.info(summary_line(results, time.time() - started))
     return results
+
+
+def copy_trigger_tagger(source: Path, staging: Path) -> None:
+    """Start a checkpoint from the trigger tagger of an earlier one (task=arguments)."""
+    from hadath.inference import read_meta
+
+    read_meta(source)  # fails with a clear message when source is not a checkpoint
+    shutil.copytree(source, staging, ignore=shutil.ignore_patterns(ARGUMENTS_DIR, "dev_report.json"))
 
 
 def load_splits(cfg: DictConfig) -> tuple[Schema, dict]:
@@ -168,7 +176,7 @@ def write_meta(out: Path, stage: str, schema: Schema, prep: Preprocessing, cfg: 
 def write_checkpoint_extras(checkpoint: Path, cfg: DictConfig, schema: Schema, prep: Preprocessing) -> None:
     atomic_write_text(checkpoint / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     meta = json.loads((checkpoint / META_FILE).read_text(encoding="utf-8"))
-    meta["stages"] = list(cfg.task.stages)
+    meta["stages"] = ["triggers"] + [s for s in cfg.task.stages if s != "triggers"]
     atomic_write_text(checkpoint / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2))
 
 

@@ -35,29 +35,27 @@ SUFFIXES = (".conll", ".txt", ".bio", ".iob", ".tsv")
 DOCSTART = "-DOCSTART-"
 _TAG = re.compile(r"([BILUS])-([A-Za-z][A-Za-z0-9_]*)")
 
-# AQMAR (Mohit et al. 2012) as published: PER, LOC, ORG and MIS0-MIS3.
+# AQMAR (Mohit et al. 2012) as published: BIO over PER, LOC, ORG and MIS0-MIS3.
 AQMAR_LABELS = ("PER", "LOC", "ORG", "MIS0", "MIS1", "MIS2", "MIS3")
-# Every tag outside that set in /work/shared/data/aqmar (28 files, 74k tokens), fixed by reading its context:
-AQMAR_FIX_MAP = {
-    "OO": "O",  # Football.txt:1855 "16" inside a sentence of O tokens: doubled O
-    "IO": "O",  # Crusades.txt:2145 "الشمالي" after two O tokens: nothing to continue
-    "I--ORG": "I-ORG",  # Enrico_Fermi.txt:2268 "الأمريكية" continues B-ORG "الحكومة"
-    "B-MIS-1": "B-MIS1",  # Linux.txt:2255, 2257 "لجنو / لينكس": stray hyphen
-    "B-MIS-2": "B-MIS2",  # Internet.txt:708 "DNS", X_window_system.txt:1274 "ICCCM"
-    "B-MIS1`": "B-MIS1",  # Summer_Olympics2004.txt:1110, followed by I-MIS1: stray backtick
-    "B-MISS1": "B-MIS1",  # Football.txt:1 "كرة", followed by I-MIS1 "القدم": typo
-    "B-MIS": "B-MIS1",  # Atom.txt:1554, Periodic_Table.txt:164, Solaris.txt:1660 ("AT" then I-MIS1 "& T")
-    "I-MIS": "I-MIS1",  # Physics.txt:711, continues B-MIS1 "الميكانيكا"
-    # The next two mark the language of a Latin-script word, not an entity class; guessing a class
-    # would invent a label, so they become O.
+# The default map for AQMAR. MIS0-MIS3 collapse into MIS: they are categories each annotator defined
+# for their own article (MIS1 is a chemical element in one article, a football term in another), so
+# only "MIS" means the same thing across files. The other entries fix every tag outside the published
+# set found in /work/shared/data/aqmar (28 files, ~74k tokens), each decided from its context:
+AQMAR_TAG_MAP = {f"{prefix}-MIS{n}": f"{prefix}-MIS" for prefix in "BI" for n in range(4)} | {
+    "OO": "O",  # Football.txt:1855 "16", in a sentence of O tokens: a doubled O
+    "IO": "O",  # Crusades.txt:2145 "الشمالي", after two O tokens: nothing to continue
+    "I--ORG": "I-ORG",  # Enrico_Fermi.txt:2268 "الأمريكية", continues B-ORG "الحكومة"
+    "B-MIS-1": "B-MIS",  # Linux.txt:2255, 2257 "لجنو / لينكس": stray hyphen
+    "B-MIS-2": "B-MIS",  # Internet.txt:708 "DNS", X_window_system.txt:1274 "ICCCM": stray hyphen
+    "B-MIS1`": "B-MIS",  # Summer_Olympics2004.txt:1110, before I-MIS1: stray backtick
+    "B-MISS1": "B-MIS",  # Football.txt:1 "كرة", before I-MIS1 "القدم": typo
+    # B-MIS (3x) and I-MIS (1x) lack the number but are already what the collapse produces.
+    # These two mark the language of a Latin-script word, not an entity class; guessing a class
+    # would invent an annotation, so they become O.
     "B-ENGLISH": "O",  # Periodic_Table.txt:2845 "O", the symbol of oxygen
     "B-SPANISH": "O",  # Real_Madrid.txt:1498 "O'Donnell"
 }
-# The default: the fixes above, then MIS0-MIS3 collapsed into MIS. The numbered MIS classes are
-# article-specific categories each annotator defined for their own article (MIS1 is a chemical
-# element in one article and a football club in another), so only "MIS" means the same across files.
-AQMAR_TAG_MAP = {raw: re.sub(r"MIS\d", "MIS", fixed) for raw, fixed in AQMAR_FIX_MAP.items()} | {
-    f"{prefix}-MIS{n}": f"{prefix}-MIS" for prefix in "BI" for n in range(4)}
+AQMAR_MAPPED_LABELS = ("PER", "LOC", "ORG", "MIS")
 
 
 @dataclass
@@ -98,6 +96,7 @@ def read_conll(path: str | Path, scheme: Literal["auto", "BIO", "BILOU"] = "auto
     blocks = [b for f in _conll_files(path) for b in _read_blocks(f, problems)]
     for block in blocks:
         _fix_tags(block, scheme, malformed == "drop", tag_map or {}, labels, problems, warnings)
+    problems.raise_if_any()  # a malformed tag would otherwise decode into a bogus entity
     raws = [(f"{b.path}:{b.line}", _block_to_raw(b, warnings)) for b in blocks]
     types = sorted({e["type"] for _, raw in raws for e in raw["events"]})
     schema = Schema(name=f"conll-{path.stem}", version=1, roles={}, event_types={t: () for t in types})
@@ -117,7 +116,7 @@ def _conll_files(path: Path) -> list[Path]:
 
 
 def _read_blocks(path: Path, problems: _Problems) -> list[_Block]:
-    blocks, sentence = [_Block(path, 1)], []
+    blocks, sentence, docstart = [_Block(path, 1)], [], False
     with path.open(encoding="utf-8-sig") as f:
         for lineno, line in enumerate(f, start=1):
             cols = line.split()
@@ -127,6 +126,7 @@ def _read_blocks(path: Path, problems: _Problems) -> list[_Block]:
                 sentence = []
                 if cols:
                     blocks.append(_Block(path, lineno))
+                    docstart = True
             elif len(cols) < 2:
                 problems.add(f"{path}:{lineno}", f"expected 'TOKEN ... TAG', got {line.strip()!r}")
             else:
@@ -134,47 +134,38 @@ def _read_blocks(path: Path, problems: _Problems) -> list[_Block]:
     if sentence:
         blocks[-1].sentences.append(sentence)
     blocks = [b for b in blocks if b.sentences]
-    numbered = len(blocks) > 1 or any(_starts_with_docstart(path) for _ in blocks[:1])
     for n, block in enumerate(blocks, start=1):
-        block.id = f"{path.stem}-{n}" if numbered else path.stem
+        block.id = f"{path.stem}-{n}" if docstart else path.stem
     return blocks
-
-
-def _starts_with_docstart(path: Path) -> bool:
-    with path.open(encoding="utf-8-sig") as f:
-        return any(line.split()[:1] == [DOCSTART] for line in f)
 
 
 def _fix_tags(block: _Block, scheme: str, drop: bool, tag_map: dict[str, str], labels: Collection[str] | None,
               problems: _Problems, warnings: list[str]) -> None:
     """Map, check and (when ``drop``) blank each tag in place; every malformed one is reported."""
-    tokens = [t for s in block.sentences for t in s]
-    for token in tokens:
+    for token in (t for sentence in block.sentences for t in sentence):
         token.tag, raw = tag_map.get(token.tag, token.tag), token.tag
         where = f"{block.path}:{token.line}: document {block.id}: token {token.text!r}"
-        reason = _malformed(token.tag, labels)
+        reason = _malformed(token.tag, scheme, labels)
         if reason and drop:
             warnings.append(f"{where}: {reason}; read as O")
             token.tag = "O"
         elif reason:
             problems.add(where, reason + ("" if raw == token.tag else f" (mapped from {raw!r})"))
-        elif raw != token.tag and _malformed(raw, labels):
+        elif raw != token.tag and _malformed(raw, scheme, None):  # not the deliberate relabels
             warnings.append(f"{where}: malformed tag {raw!r} mapped to {token.tag!r}")
-    if scheme == "BIO":
-        for token in tokens:
-            if token.tag[:1] in "LUS" and token.tag != "O":
-                problems.add(f"{block.path}:{token.line}: document {block.id}: token {token.text!r}",
-                             f"tag {token.tag!r} is not BIO (read with scheme='BILOU')")
 
 
-def _malformed(tag: str, labels: Collection[str] | None) -> str | None:
+def _malformed(tag: str, scheme: str, labels: Collection[str] | None) -> str | None:
+    """Why ``tag`` is malformed, or None."""
     if tag == "O":
         return None
     match = _TAG.fullmatch(tag)
     if not match:
         return f"malformed tag {tag!r} (expected O or B-/I-/L-/U-LABEL)"
+    if scheme == "BIO" and match.group(1) not in "BI":
+        return f"tag {tag!r} is not BIO (read with scheme='BILOU')"
     if labels is not None and match.group(2) not in labels:
-        return f"tag {tag!r} has a label outside {sorted(labels)}"
+        return f"tag {tag!r} has a label outside {', '.join(labels)}"
     return None
 
 
@@ -241,25 +232,19 @@ def write_conll(docs: Iterable[Document], path: str | Path, scheme: Literal["BIO
 
 
 def _document_lines(doc: Document, scheme: str, where: str, warnings: list[str]) -> list[str]:
-    words = [tuple(w) for w in doc.meta["tokens"]] if "tokens" in doc.meta else word_spans(doc.text)
+    conll_origin = "tokens" in doc.meta
+    words = [tuple(w) for w in doc.meta["tokens"]] if conll_origin else word_spans(doc.text)
     tags = encode_tags(words, [(e.type, e.trigger) for e in doc.events], scheme, where, warnings)
-    if "tokens" in doc.meta:
-        sentences = _line_spans(doc.text)
-    else:
-        sentences = split_sentences(doc.text)
+    sentence_ends = [end for _, end in (_line_spans(doc.text) if conll_origin else split_sentences(doc.text))]
     lines: list[str] = []
-    for start, end in sentences:
-        inside = [(w, t) for w, t in zip(words, tags) if start <= w[0] and w[1] <= end]
-        lines += [f"{doc.text[s:e]} {tag}" for (s, e), tag in inside] + [""] * bool(inside)
-    return lines
-
-
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for line in text.split("\n"):
-        spans.append((start, start + len(line)))
-        start += len(line) + 1
-    return spans
+    k = 0
+    for (start, end), tag in zip(words, tags):
+        while k < len(sentence_ends) - 1 and start >= sentence_ends[k]:
+            k += 1  # a blank line between sentences, none for sentences without words
+            if lines and lines[-1]:
+                lines.append("")
+        lines.append(f"{doc.text[start:end]} {tag}")
+    return lines + [""]
 
 
 def encode_tags(words: list[tuple[int, int]], spans: list[tuple[str, Span]], scheme: str = "BIO",

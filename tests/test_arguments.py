@@ -1,0 +1,70 @@
+"""Trigger marking for the argument tagger, and role decoding that respects the schema."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hadath.documents import Span
+from hadath.features import Preprocessing
+from hadath.inference import CLOSE_MARKER, Extractor, mark_trigger, open_marker, unmark
+from hadath.modeling import build_tiny, load_tokenizer
+
+MINI = Path(__file__).parent / "fixtures" / "mini.jsonl"
+
+
+def test_marking_and_unmarking_keep_word_positions():
+    words = ["استهدفت", "خلايا", "داعش", "بسيارة", "مفخخة"]
+    marked = mark_trigger(words, 0, 0, "Attack")
+    assert marked == ["[T:Attack]", "استهدفت", "[/T]", "خلايا", "داعش", "بسيارة", "مفخخة"]
+    assert unmark(marked, 0, 0) == words
+    marked = mark_trigger(words, 2, 3, "Bombing")
+    assert marked[2] == open_marker("Bombing") and marked[5] == CLOSE_MARKER
+    assert unmark(marked, 2, 3) == words
+
+
+class FixedTagger:
+    """Stands in for the argument model: returns given labels for the marked words."""
+
+    def __init__(self, tokenizer, labels_by_word):
+        self.tokenizer, self.prep, self.labels_by_word = tokenizer, Preprocessing(), labels_by_word
+        self.seen = []
+
+    def tag(self, word_lists):
+        self.seen += word_lists
+        return [([self.labels_by_word.get(w, "O") for w in words], [0.9] * len(words)) for words in word_lists]
+
+
+@pytest.fixture(scope="module")
+def tokenizer(_tiny_cache):
+    texts = [json.loads(line)["text"] for line in MINI.read_text(encoding="utf-8").splitlines()]
+    return load_tokenizer(str(build_tiny(texts, vocab_size=300)))
+
+
+def test_roles_not_allowed_for_the_type_are_dropped_and_counted(tokenizer, schema):
+    text = "استهدفت خلايا داعش حاجزاً في قرية الشحيل، ما أدى لمقتل جندي."
+    fake = FixedTagger(tokenizer, {"خلايا": "B-Agent", "داعش": "I-Agent", "جندي": "B-Victim", "قرية": "B-Place",
+                                   "الشحيل": "I-Place"})
+    extractor = Extractor(triggers=None, schema=schema, arguments=fake)
+    [args] = extractor.predict_arguments(text, [(Span(0, 7, "استهدفت"), "Attack")])
+    assert [(a.role, a.span.text) for a in args] == [("Agent", "خلايا داعش"), ("Place", "قرية الشحيل")]
+    assert extractor.dropped_roles == 1  # Victim is not a role of Attack
+    assert fake.seen[0][:3] == ["[T:Attack]", "استهدفت", "[/T]"]
+    assert all(text[a.span.start : a.span.end] == a.span.text for a in args)
+
+
+def test_the_same_phrase_may_fill_roles_in_two_events(tokenizer, schema):
+    text = "استهدفت خلايا داعش حاجزاً، ما أدى لمقتل جندي."
+    fake = FixedTagger(tokenizer, {"خلايا": "B-Agent", "داعش": "I-Agent"})
+    extractor = Extractor(triggers=None, schema=schema, arguments=fake)
+    attack, killing = extractor.predict_arguments(
+        text, [(Span(0, 7, "استهدفت"), "Attack"), (Span(text.index("لمقتل"), text.index("لمقتل") + 5, "لمقتل"), "Killing")])
+    assert attack[0].span == killing[0].span and attack[0].role == killing[0].role == "Agent"
+
+
+def test_a_trigger_word_is_never_its_own_argument(tokenizer, schema):
+    text = "قصفت طائرة مسيرة القرية."
+    fake = FixedTagger(tokenizer, {"قصفت": "B-Agent", "طائرة": "B-Instrument", "مسيرة": "I-Instrument"})
+    extractor = Extractor(triggers=None, schema=schema, arguments=fake)
+    [args] = extractor.predict_arguments(text, [(Span(0, 4, "قصفت"), "Shelling")])
+    assert [(a.role, a.span.text) for a in args] == [("Instrument", "طائرة مسيرة")]
