@@ -8,14 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import MINI, compose
 
 from hadath.evaluation import evaluate
 from hadath.inference import Extractor
 from hadath.io import read_jsonl
 from hadath.modeling import ModelLoadError, load_token_classifier
 from hadath.training import train
-
-from conftest import MINI, compose
 
 ROOT = Path(__file__).resolve().parents[1]
 

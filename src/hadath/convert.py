@@ -23,15 +23,32 @@ OUT_FORMATS = ("jsonl", "brat", "conll")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m hadath.convert", description=__doc__.splitlines()[0])
-    parser.add_argument("--from", dest="source", nargs=2, metavar=("FORMAT", "PATH"), required=True,
-                        help=f"input format ({', '.join(IN_FORMATS)}) and file or folder")
-    parser.add_argument("--to", dest="target", nargs=2, metavar=("FORMAT", "PATH"), required=True,
-                        help=f"output format ({', '.join(OUT_FORMATS)}) and file (folder for brat)")
+    parser.add_argument(
+        "--from",
+        dest="source",
+        nargs=2,
+        metavar=("FORMAT", "PATH"),
+        required=True,
+        help=f"input format ({', '.join(IN_FORMATS)}) and file or folder",
+    )
+    parser.add_argument(
+        "--to",
+        dest="target",
+        nargs=2,
+        metavar=("FORMAT", "PATH"),
+        required=True,
+        help=f"output format ({', '.join(OUT_FORMATS)}) and file (folder for brat)",
+    )
     parser.add_argument("--schema", default="conflict-v1", help="schema name or YAML path (not used by conll input)")
-    parser.add_argument("--scheme", choices=("auto", "BIO", "BILOU"), default="auto",
-                        help="tag scheme of conll input; conll output is BILOU only when this says so")
-    parser.add_argument("--malformed", choices=("error", "drop", "map"), default="error",
-                        help="what to do with malformed conll tags")
+    parser.add_argument(
+        "--scheme",
+        choices=("auto", "BIO", "BILOU"),
+        default="auto",
+        help="tag scheme of conll input; conll output is BILOU only when this says so",
+    )
+    parser.add_argument(
+        "--malformed", choices=("error", "drop", "map"), default="error", help="what to do with malformed conll tags"
+    )
     parser.add_argument("--tag-map", help="conll tag fixes: 'aqmar' or a JSON file {raw: fixed}")
     parser.add_argument("--labels", help="comma-separated labels a conll tag may carry (default: any)")
     return parser
@@ -58,8 +75,9 @@ def _read(fmt: str, path: str, args: argparse.Namespace) -> list[Document]:
     if fmt != "conll":
         return read_any(path, fmt, schema=load_schema(args.schema))
     labels = args.labels.split(",") if args.labels else None
-    corpus = read_conll(path, scheme=args.scheme, malformed=args.malformed, tag_map=_tag_map(args.tag_map),
-                        labels=labels)
+    corpus = read_conll(
+        path, scheme=args.scheme, malformed=args.malformed, tag_map=_tag_map(args.tag_map), labels=labels
+    )
     for warning in corpus.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return corpus.documents

@@ -7,8 +7,9 @@ one line naming the file, the line, the document and the offending span.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from hadath.schema import Schema
 
@@ -21,7 +22,7 @@ class Span:
     end: int
     text: str
 
-    def overlaps(self, other: "Span") -> bool:
+    def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
 
     def to_dict(self) -> dict[str, Any]:

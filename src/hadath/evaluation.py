@@ -94,7 +94,6 @@ def _score_roles(extractor: Extractor, doc: Document, stats: AlignmentStats, rol
 
 def evaluate(cfg: DictConfig) -> dict:
     """Evaluate ``cfg.checkpoint`` on ``cfg.data.test``; write report.json and predictions into the run dir."""
-    from hadath.data import load_documents
     from hadath.reports import format_report
 
     meta = read_meta(cfg.checkpoint)

@@ -78,7 +78,7 @@ class Extractor:
         self.dropped_roles = 0  # role predictions the schema does not allow for the event type
 
     @classmethod
-    def from_pretrained(cls, checkpoint: str | Path, batch_size: int = 32, device: str | None = None) -> "Extractor":
+    def from_pretrained(cls, checkpoint: str | Path, batch_size: int = 32, device: str | None = None) -> Extractor:
         checkpoint = Path(checkpoint)
         triggers, meta = load_tagger(checkpoint, batch_size, device)
         arguments = None

@@ -7,9 +7,10 @@ both in the order the schema file lists them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -46,7 +47,7 @@ class Schema:
         return role in self.event_types.get(event_type, ())
 
     @classmethod
-    def from_dict(cls, raw: Mapping[str, Any], source: str = "<dict>") -> "Schema":
+    def from_dict(cls, raw: Mapping[str, Any], source: str = "<dict>") -> Schema:
         try:
             roles = dict(raw["roles"])
             types = {t: tuple(spec["roles"]) for t, spec in raw["event_types"].items()}

@@ -21,8 +21,21 @@ from hadath.io.doccano import read_doccano
 from hadath.io.jsonl import read_jsonl, write_jsonl
 from hadath.io.labelstudio import read_labelstudio
 
-__all__ = ["AQMAR_TAG_MAP", "ConllCorpus", "FORMATS", "detect_format", "read_any", "read_brat", "read_conll",
-           "read_doccano", "read_jsonl", "read_labelstudio", "write_brat", "write_conll", "write_jsonl"]
+__all__ = [
+    "AQMAR_TAG_MAP",
+    "ConllCorpus",
+    "FORMATS",
+    "detect_format",
+    "read_any",
+    "read_brat",
+    "read_conll",
+    "read_doccano",
+    "read_jsonl",
+    "read_labelstudio",
+    "write_brat",
+    "write_conll",
+    "write_jsonl",
+]
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,9 @@ document; triggers are labelled with the event type, arguments with the role.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from hadath.documents import Document, Event, _Problems, check_unique_ids, parse_document
 from hadath.io.atomic import atomic_write_text
@@ -72,18 +73,20 @@ def _read_pair(ann: Path, schema: Schema, problems: _Problems) -> Document | Non
     spans, events = _parse_ann(ann, doc_id, text, problems)
     parsed: list[tuple[int, Event]] = []
     for lineno, raw in events:
-        raw = _resolve_event(raw, spans, f"{ann}:{lineno}: document {doc_id}", problems)
+        resolved = _resolve_event(raw, spans, f"{ann}:{lineno}: document {doc_id}", problems)
+        if resolved is None:
+            continue
         # One event at a time so each problem names the E line it comes from.
-        doc = raw and parse_document({"id": doc_id, "text": text, "events": [raw]}, schema, f"{ann}:{lineno}", problems)
-        if doc and doc.events:
-            parsed.append((lineno, doc.events[0]))
-    _check_trigger_overlaps(parsed, f"{ann}", doc_id, problems)
+        one = parse_document({"id": doc_id, "text": text, "events": [resolved]}, schema, f"{ann}:{lineno}", problems)
+        if one is not None and one.events:
+            parsed.append((lineno, one.events[0]))
+    _check_trigger_overlaps(parsed, str(ann), doc_id, problems)
     return Document(doc_id, text, tuple(e for _, e in parsed), {"source": str(txt)})
 
 
 def _parse_ann(ann: Path, doc_id: str, text: str, problems: _Problems) -> tuple[dict, list]:
-    """T spans by id and ``(line, raw E)`` pairs, checking each line."""
-    spans: dict[str, _TSpan] = {}
+    """T spans by id (None for a T line already reported as broken) and ``(line, raw E)`` pairs."""
+    spans: dict[str, _TSpan | None] = {}
     events: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
     with ann.open(encoding="utf-8") as f:
@@ -99,8 +102,7 @@ def _parse_ann(ann: Path, doc_id: str, text: str, problems: _Problems) -> tuple[
             seen[ann_id] = lineno
             if line.startswith("T"):
                 span = _parse_span_line(line, text, where, problems)
-                if span:
-                    spans[ann_id] = _TSpan(*span, text[span[1] : span[2]], lineno)
+                spans[ann_id] = _TSpan(*span, text[span[1] : span[2]], lineno) if span else None
             elif line.startswith("E"):
                 events.append((lineno, _parse_event_line(line)))
             else:
@@ -134,8 +136,12 @@ def _parse_event_line(line: str) -> dict:
     ann_id, _, body = line.partition("\t")
     parts = [p.partition(":") for p in body.split()]
     (event_type, _, trigger), args = (parts[0] if parts else ("", "", "")), parts[1:]
-    return {"id": ann_id, "type": event_type, "trigger": trigger,
-            "arguments": [(re.sub(r"\d+$", "", role), ref) for role, _, ref in args]}
+    return {
+        "id": ann_id,
+        "type": event_type,
+        "trigger": trigger,
+        "arguments": [(re.sub(r"\d+$", "", role), ref) for role, _, ref in args],
+    }
 
 
 def _resolve_event(raw: dict, spans: dict, where: str, problems: _Problems) -> dict | None:
@@ -143,17 +149,28 @@ def _resolve_event(raw: dict, spans: dict, where: str, problems: _Problems) -> d
     here = f"{where}: event {raw['id']}"
     refs = [raw["trigger"]] + [ref for _, ref in raw["arguments"]]
     missing = [ref for ref in refs if ref not in spans]
+    if not missing and any(spans[ref] is None for ref in refs):
+        return None  # its broken T line is reported already
     if missing:
-        problems.add(here, f"refers to {', '.join(map(repr, missing))}, not a T span of this file "
-                           "(events as arguments are not supported)")
+        problems.add(
+            here,
+            f"refers to {', '.join(map(repr, missing))}, not a T span of this file "
+            "(events as arguments are not supported)",
+        )
         return None
     trigger = spans[raw["trigger"]]
     if trigger.label != raw["type"]:
-        problems.add(here, f"is typed {raw['type']!r} but its trigger {raw['trigger']} (line {trigger.line}) "
-                           f"is labelled {trigger.label!r}")
+        problems.add(
+            here,
+            f"is typed {raw['type']!r} but its trigger {raw['trigger']} (line {trigger.line}) "
+            f"is labelled {trigger.label!r}",
+        )
         return None
-    return {**raw, "trigger": trigger.to_dict(),
-            "arguments": [{"role": role, **spans[ref].to_dict()} for role, ref in raw["arguments"]]}
+    return {
+        **raw,
+        "trigger": trigger.to_dict(),
+        "arguments": [{"role": role, **spans[ref].to_dict()} for role, ref in raw["arguments"]],
+    }
 
 
 def _check_trigger_overlaps(parsed: list[tuple[int, Event]], ann: str, doc_id: str, problems: _Problems) -> None:
@@ -161,8 +178,10 @@ def _check_trigger_overlaps(parsed: list[tuple[int, Event]], ann: str, doc_id: s
         for lineno, other in parsed[i + 1 :]:
             if first.trigger.overlaps(other.trigger):
                 t = other.trigger
-                problems.add(f"{ann}:{lineno}: document {doc_id}: event {other.id} trigger [{t.start}:{t.end}] {t.text!r}",
-                             f"overlaps the trigger of event {first.id} [{first.trigger.start}:{first.trigger.end}]")
+                problems.add(
+                    f"{ann}:{lineno}: document {doc_id}: event {other.id} trigger [{t.start}:{t.end}] {t.text!r}",
+                    f"overlaps the trigger of event {first.id} [{first.trigger.start}:{first.trigger.end}]",
+                )
 
 
 def write_brat(docs: Iterable[Document], out_dir: str | Path) -> None:

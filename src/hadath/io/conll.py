@@ -21,9 +21,10 @@ non-strict mode, and reported as a warning.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Collection, Iterable, Literal
+from typing import Literal
 
 from hadath.documents import Document, Span, _Problems, check_unique_ids, parse_document
 from hadath.io.atomic import atomic_write_text
@@ -84,9 +85,13 @@ class _Block:
     id: str = ""
 
 
-def read_conll(path: str | Path, scheme: Literal["auto", "BIO", "BILOU"] = "auto",
-               malformed: Literal["error", "drop", "map"] = "error", tag_map: dict[str, str] | None = None,
-               labels: Collection[str] | None = None) -> ConllCorpus:
+def read_conll(
+    path: str | Path,
+    scheme: Literal["auto", "BIO", "BILOU"] = "auto",
+    malformed: Literal["error", "drop", "map"] = "error",
+    tag_map: dict[str, str] | None = None,
+    labels: Collection[str] | None = None,
+) -> ConllCorpus:
     """Read a CoNLL file or every CoNLL file of a folder (see the module docstring)."""
     if malformed not in ("error", "drop", "map") or scheme not in ("auto", "BIO", "BILOU"):
         raise ValueError(f"unknown malformed={malformed!r} or scheme={scheme!r}")
@@ -139,8 +144,15 @@ def _read_blocks(path: Path, problems: _Problems) -> list[_Block]:
     return blocks
 
 
-def _fix_tags(block: _Block, scheme: str, drop: bool, tag_map: dict[str, str], labels: Collection[str] | None,
-              problems: _Problems, warnings: list[str]) -> None:
+def _fix_tags(
+    block: _Block,
+    scheme: str,
+    drop: bool,
+    tag_map: dict[str, str],
+    labels: Collection[str] | None,
+    problems: _Problems,
+    warnings: list[str],
+) -> None:
     """Map, check and (when ``drop``) blank each tag in place; every malformed one is reported."""
     for token in (t for sentence in block.sentences for t in sentence):
         token.tag, raw = tag_map.get(token.tag, token.tag), token.tag
@@ -201,15 +213,23 @@ def _block_to_raw(block: _Block, warnings: list[str]) -> dict:
         text_parts.append(" ".join(t.text for t in sentence))
         for first, stop, label, orphan in decode_entities([t.tag for t in sentence]):
             if orphan:
-                warnings.append(f"{block.path}:{sentence[first].line}: document {block.id}: token "
-                                f"{sentence[first].text!r}: {sentence[first].tag} without a preceding B-{label}; "
-                                "read as the start of an entity")
+                warnings.append(
+                    f"{block.path}:{sentence[first].line}: document {block.id}: token "
+                    f"{sentence[first].text!r}: {sentence[first].tag} without a preceding B-{label}; "
+                    "read as the start of an entity"
+                )
             events.append((label, spans[first][0], spans[stop - 1][1]))
         tokens += spans
     text = "\n".join(text_parts)
-    return {"id": block.id, "text": text, "meta": {"tokens": tokens, "source": str(block.path)},
-            "events": [{"id": f"E{n}", "type": label, "trigger": {"start": s, "end": e, "text": text[s:e]}}
-                       for n, (label, s, e) in enumerate(events, start=1)]}
+    return {
+        "id": block.id,
+        "text": text,
+        "meta": {"tokens": tokens, "source": str(block.path)},
+        "events": [
+            {"id": f"E{n}", "type": label, "trigger": {"start": s, "end": e, "text": text[s:e]}}
+            for n, (label, s, e) in enumerate(events, start=1)
+        ],
+    }
 
 
 def write_conll(docs: Iterable[Document], path: str | Path, scheme: Literal["BIO", "BILOU"] = "BIO") -> list[str]:
@@ -235,7 +255,10 @@ def _document_lines(doc: Document, scheme: str, where: str, warnings: list[str])
     conll_origin = "tokens" in doc.meta
     words = [tuple(w) for w in doc.meta["tokens"]] if conll_origin else word_spans(doc.text)
     tags = encode_tags(words, [(e.type, e.trigger) for e in doc.events], scheme, where, warnings)
-    sentence_ends = [end for _, end in (_line_spans(doc.text) if conll_origin else split_sentences(doc.text))]
+    if conll_origin:  # its sentences are its lines
+        sentence_ends = [i for i, char in enumerate(doc.text) if char == "\n"] + [len(doc.text)]
+    else:
+        sentence_ends = [end for _, end in split_sentences(doc.text)]
     lines: list[str] = []
     k = 0
     for (start, end), tag in zip(words, tags):
@@ -247,8 +270,13 @@ def _document_lines(doc: Document, scheme: str, where: str, warnings: list[str])
     return lines + [""]
 
 
-def encode_tags(words: list[tuple[int, int]], spans: list[tuple[str, Span]], scheme: str = "BIO",
-                where: str = "", warnings: list[str] | None = None) -> list[str]:
+def encode_tags(
+    words: list[tuple[int, int]],
+    spans: list[tuple[str, Span]],
+    scheme: str = "BIO",
+    where: str = "",
+    warnings: list[str] | None = None,
+) -> list[str]:
     """One tag a word for labelled spans; a span not on word boundaries is left O and warned about."""
     tags = ["O"] * len(words)
     starts = {s: i for i, (s, _) in enumerate(words)}
@@ -257,8 +285,9 @@ def encode_tags(words: list[tuple[int, int]], spans: list[tuple[str, Span]], sch
         first, last = starts.get(span.start), ends.get(span.end)
         if first is None or last is None or last < first:
             if warnings is not None:
-                warnings.append(f"{where}: span [{span.start}:{span.end}] {span.text!r} is not on word boundaries; "
-                                "written as O")
+                warnings.append(
+                    f"{where}: span [{span.start}:{span.end}] {span.text!r} is not on word boundaries; written as O"
+                )
             continue
         tags[first : last + 1] = [f"I-{label}"] * (last + 1 - first)
         tags[first] = f"B-{label}"

@@ -70,10 +70,12 @@ def _parse_line(raw: Any, default_id: str, schema: Schema, where: str, problems:
     spans = {}
     for entity in raw.get("entities") or []:
         span = _entity_span(entity, raw["text"], here, problems)
-        if span is not None:
-            spans[span.id] = span
-    relations = [(str(r.get("from_id")), str(r.get("to_id")), str(r.get("type") or ""))
-                 for r in raw.get("relations") or [] if isinstance(r, dict)]
+        spans[str(entity.get("id") if isinstance(entity, dict) else None)] = span
+    relations = [
+        (str(r.get("from_id")), str(r.get("to_id")), str(r.get("type") or ""))
+        for r in raw.get("relations") or []
+        if isinstance(r, dict)
+    ]
     events = events_from_relations(spans, relations, schema, here, problems)
     return parse_document({"id": doc_id, "text": raw["text"], "events": events}, schema, where, problems)
 
@@ -93,25 +95,38 @@ def _entity_span(entity: Any, text: str, where: str, problems: _Problems) -> Lab
     return LabelledSpan(str(entity.get("id")), str(entity.get("label")), start, end, text[start:end])
 
 
-def events_from_relations(spans: dict[str, LabelledSpan], relations: list[tuple[str, str, str]],
-                          schema: Schema, where: str, problems: _Problems) -> list[dict[str, Any]]:
+def events_from_relations(
+    spans: dict[str, LabelledSpan | None],
+    relations: list[tuple[str, str, str]],
+    schema: Schema,
+    where: str,
+    problems: _Problems,
+) -> list[dict[str, Any]]:
     """Raw events (dicts for ``parse_document``) from labelled spans and (from_id, to_id, role) relations.
 
     Spans labelled with an event type are triggers (events numbered E1… in text
     order); a relation's from side must be a trigger, its to side is the
-    argument, and an empty role falls back to the argument span's label.
+    argument, and an empty role falls back to the argument span's label. A span
+    given as None was invalid and is reported already: its relations are skipped.
     """
-    triggers = sorted((s for s in spans.values() if s.label in schema.event_types), key=lambda s: s.start)
-    events = {s.id: {"id": f"E{n}", "type": s.label, "trigger": s.to_dict(), "arguments": []}
-              for n, s in enumerate(triggers, start=1)}
+    triggers = sorted((s for s in spans.values() if s and s.label in schema.event_types), key=lambda s: s.start)
+    events = {
+        s.id: {"id": f"E{n}", "type": s.label, "trigger": s.to_dict(), "arguments": []}
+        for n, s in enumerate(triggers, start=1)
+    }
     for from_id, to_id, role in relations:
         here = f"{where}: relation {from_id} -> {to_id} {role!r}"
         missing = [i for i in (from_id, to_id) if i not in spans]
         if missing:
             problems.add(here, f"points to {', '.join(map(repr, missing))}, which is not a labelled span here")
+        elif spans[from_id] is None or spans[to_id] is None:
+            continue
         elif from_id not in events:
-            problems.add(here, f"starts at span {spans[from_id].label!r} {_show(spans[from_id])}, "
-                               f"which is not an event type of schema {schema.id}")
+            problems.add(
+                here,
+                f"starts at span {spans[from_id].label!r} {_show(spans[from_id])}, "
+                f"which is not an event type of schema {schema.id}",
+            )
         else:
             argument = spans[to_id]
             events[from_id]["arguments"].append({"role": role or argument.label, **argument.to_dict()})

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from hadath.documents import Document, _Problems, check_unique_ids, parse_document
 from hadath.io.atomic import atomic_write_text

@@ -63,13 +63,15 @@ def _parse_task(task: Any, schema: Schema, where: str, problems: _Problems) -> D
     spans = {}
     for result in results:
         if isinstance(result, dict) and result.get("type") == "labels":
-            span = _result_span(result, text, here, problems)
-            if span is not None:
-                spans[span.id] = span
+            spans[str(result.get("id"))] = _result_span(result, text, here, problems)
     relations = [_relation(r) for r in results if isinstance(r, dict) and r.get("type") == "relation"]
     events = events_from_relations(spans, relations, schema, here, problems)
-    return parse_document({"id": doc_id, "text": text, "events": events, "meta": {"labelstudio_task": task.get("id")}},
-                          schema, where, problems)
+    return parse_document(
+        {"id": doc_id, "text": text, "events": events, "meta": {"labelstudio_task": task.get("id")}},
+        schema,
+        where,
+        problems,
+    )
 
 
 def _first_annotation(task: dict) -> list | None:

@@ -59,17 +59,17 @@ def make_windows(
     windows: list[Window] = []
     pending: list[WordSpan] = []
     pending_cost = 0
-    for words in _sentences(text, words):
-        costs = [max(1, cost(w)) for w in words]
+    for sentence in _sentences(text, words):
+        costs = [max(1, cost(w)) for w in sentence]
         total = sum(costs)
         if pending and (not pack or pending_cost + total > max_tokens):
             windows.append(_whole(pending))
             pending, pending_cost = [], 0
         if total <= max_tokens:
-            pending += words
+            pending += sentence
             pending_cost += total
         else:
-            windows.extend(_strided(words, costs, max_tokens, stride))
+            windows.extend(_strided(sentence, costs, max_tokens, stride))
     if pending:
         windows.append(_whole(pending))
     return windows
