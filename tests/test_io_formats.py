@@ -26,7 +26,7 @@ from hadath.io import (
 from hadath.io.conll import AQMAR_LABELS, AQMAR_MAPPED_LABELS, decode_entities
 
 MINI = Path(__file__).parent / "fixtures" / "mini.jsonl"
-AQMAR = Path("/work/shared/data/aqmar")
+AQMAR = Path(__file__).resolve().parents[1] / "annotations" / "external" / "aqmar"
 TEXT = "استهدفت خلايا داعش بسيارة مفخخة نقطة عسكرية في منبج، وأصيب 7 آخرون."
 
 
@@ -221,6 +221,23 @@ def test_labelstudio_relation_to_missing_id_names_file_and_task(tmp_path):
     ]
 
 
+def test_labelstudio_converts_utf16_offsets_and_left_arrows(tmp_path):
+    text = "🔥 قصف مدفعي على القرية"  # the emoji is two UTF-16 units, one code point
+    trigger = {"start": 3, "end": 6, "text": "قصف", "labels": ["Shelling"]}  # Label Studio's (JavaScript) offsets
+    place = {"start": 17, "end": 23, "text": "القرية", "labels": ["Place"]}
+    result = [
+        {"id": "t", "type": "labels", "value": trigger},
+        {"id": "p", "type": "labels", "value": place},
+        {"type": "relation", "from_id": "p", "to_id": "t", "direction": "left", "labels": ["Place"]},
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([{"id": 5, "data": {"text": text}, "annotations": [{"result": result}]}]), "utf-8")
+    (doc,) = read_labelstudio(path)
+    assert doc.id == "5" and doc.events == (
+        Event("E1", "Shelling", span(text, "قصف"), (Argument("Place", span(text, "القرية")),)),
+    )
+
+
 def doccano_line(entities: list[tuple[int, str, str]], relations: list[tuple[int, int, str]]) -> str:
     ents = [
         {"id": i, "label": label, "start_offset": span(TEXT, p).start, "end_offset": span(TEXT, p).end}
@@ -381,10 +398,8 @@ def test_convert_runs_as_a_module(tmp_path):
 
 # --- the real AQMAR corpus ---------------------------------------------------------------------------------
 
-needs_aqmar = pytest.mark.skipif(not AQMAR.is_dir(), reason="AQMAR data not present")
 
 
-@needs_aqmar
 def test_aqmar_malformed_tags_are_reported_with_file_and_line():
     problems = violations(lambda: read_conll(AQMAR, labels=AQMAR_LABELS))
     assert len(problems) == 15
@@ -393,10 +408,10 @@ def test_aqmar_malformed_tags_are_reported_with_file_and_line():
         assert any(tag in v for v in problems), tag
 
 
-@needs_aqmar
 def test_aqmar_loads_with_the_default_map():
     corpus = read_conll(AQMAR, malformed="map", tag_map=AQMAR_TAG_MAP, labels=AQMAR_MAPPED_LABELS)
     assert len(corpus.documents) == 28
     assert set(corpus.schema.event_types) == {"PER", "LOC", "ORG", "MIS"}
     assert sum(len(d.events) for d in corpus.documents) > 5000
     assert all(".txt:" in w for w in corpus.warnings)
+    assert read_any(AQMAR, malformed="drop") == read_conll(AQMAR, malformed="drop").documents  # detected as conll

@@ -19,6 +19,7 @@ if not OmegaConf.has_resolver("hadath_root"):
 def user_errors():
     """Turn the errors a user can fix into one line on stderr and exit code 1, instead of a traceback."""
     from hadath.documents import AnnotationError
+    from hadath.errors import UserError
     from hadath.inference import CheckpointError
     from hadath.modeling import ModelLoadError
     from hadath.schema import SchemaError
@@ -28,6 +29,6 @@ def user_errors():
     except AnnotationError as err:
         print(f"error: {err}\nnothing was written", file=sys.stderr)
         sys.exit(1)
-    except (ModelLoadError, CheckpointError, SchemaError, FileNotFoundError, ValueError) as err:
+    except (UserError, ModelLoadError, CheckpointError, SchemaError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(1)

@@ -21,6 +21,24 @@ def load_documents(path: str | Path, schema: Schema | None, fmt: str | None = No
     return read_any(path, fmt=fmt, schema=schema, **options)
 
 
+def read_conll_split(paths, options: dict | None = None) -> tuple[list[Document], list[str]]:
+    """Documents and label names of one token-level split: a file, a folder, or a list of them.
+
+    ``options`` are read_conll's; ``tag_map: aqmar`` names the built-in AQMAR map.
+    """
+    from hadath.io.conll import AQMAR_TAG_MAP, read_conll
+
+    options = dict(options or {})
+    if options.get("tag_map") == "aqmar":
+        options["tag_map"] = AQMAR_TAG_MAP
+    docs, labels = [], set()
+    for path in [paths] if isinstance(paths, (str, Path)) else list(paths):
+        corpus = read_conll(path, **options)
+        docs += corpus.documents
+        labels |= set(corpus.schema.event_types)
+    return docs, sorted(labels)
+
+
 def trigger_rows(docs: list[Document], tokenizer, prep: Preprocessing, label2id: dict[str, int],
                  stats: AlignmentStats) -> list[dict]:
     """One row per window: normalised words and trigger label ids (-100 where a span cannot be used)."""

@@ -14,10 +14,11 @@ import json
 import logging
 from pathlib import Path
 
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 from tqdm.auto import tqdm
 
 from hadath.documents import Document, Event
+from hadath.errors import UserError
 from hadath.features import AlignmentStats, bio_word_labels, doc_words
 from hadath.inference import Extractor, read_meta
 from hadath.io.atomic import atomic_write_text
@@ -66,7 +67,8 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: s
         predicted.append(extractor.predict_document(doc))
         if extractor.arguments is not None and doc.events:
             _score_roles(extractor, doc, stats, role_gold, role_pred, with_gold_triggers)
-    report = {"split": split_name, "documents": len(docs), "mode": MODE, **seqeval_report(gold_rows, pred_rows),
+    report = {"split": split_name, "documents": len(docs), "mode": MODE,
+              "label_kind": "event type" if extractor.schema.roles else "span label", **seqeval_report(gold_rows, pred_rows),
               "alignment": {"gold_spans_off_word_boundaries": stats.total, "examples": stats.examples[:10]}}
     if extractor.arguments is not None:
         from hadath.event_metrics import score_events
@@ -100,7 +102,8 @@ def evaluate(cfg: DictConfig) -> dict:
     extractor = Extractor.from_pretrained(cfg.checkpoint, batch_size=cfg.eval_batch_size,
                                           device=cfg.get("device"))
     docs = _load_test(cfg, meta, extractor)
-    report, predicted, conll = evaluate_documents(extractor, docs, split_name=Path(str(cfg.data.test)).stem)
+    name = "test" if OmegaConf.is_list(cfg.data.test) else Path(str(cfg.data.test)).stem
+    report, predicted, conll = evaluate_documents(extractor, docs, split_name=name)
     report["checkpoint"] = str(cfg.checkpoint)
     report["data"] = str(cfg.data.test)
     out = Path(cfg.paths.output_dir)
@@ -119,8 +122,18 @@ def _load_test(cfg: DictConfig, meta: dict, extractor: Extractor) -> list[Docume
     if meta.get("data_format") == "conll" and data_format != "conll":
         data_format = "conll"  # the checkpoint was trained on token-level data: read the test file the same way
     if data_format == "conll":
-        from hadath.io.conll import read_conll
+        from omegaconf import OmegaConf
 
-        options = dict(cfg.data.get("options") or {})
-        return read_conll(cfg.data.test, **options).documents
+        from hadath.data import read_conll_split
+        from hadath.training import reader_options
+
+        test = cfg.data.test
+        paths = OmegaConf.to_container(test, resolve=True) if OmegaConf.is_list(test) else str(test)
+        # the reader options the checkpoint was trained with, unless the command line gives others
+        options = reader_options(cfg.data) or meta.get("data_options", {})
+        docs, labels = read_conll_split(paths, options)
+        unknown = sorted(set(labels) - set(extractor.schema.event_types))
+        if unknown:
+            raise UserError(f"{test}: labels {unknown} are not among the checkpoint's {sorted(extractor.schema.event_types)}")
+        return docs
     return load_documents(cfg.data.test, extractor.schema, data_format)

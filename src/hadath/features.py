@@ -85,7 +85,9 @@ def bio_word_labels(
             continue  # the span lies outside this window
         first, last = starts.get(start), ends.get(end)
         reason = None
-        if first is None or last is None:
+        if start < words[0][0] or end > words[-1][1]:
+            reason = "cut by a window edge (labelled in the window that holds it whole)"
+        elif first is None or last is None:
             reason = "not on word boundaries"
         elif any(labels[i] != "O" for i in inside):
             reason = "overlaps another span"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig
 
+from hadath.errors import UserError
 from hadath.inference import Extractor
 from hadath.io.atomic import atomic_write_text
 from hadath.reports import events_html
@@ -23,7 +24,7 @@ def read_article(path: str) -> str:
     try:
         return file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:
-        raise ValueError(f"{file}: not UTF-8 text (byte {err.start}); convert it to UTF-8 first") from None
+        raise UserError(f"{file}: not UTF-8 text (byte {err.start}); convert it to UTF-8 first") from None
 
 
 def events_json(events) -> list[dict]:
@@ -37,7 +38,7 @@ def events_json(events) -> list[dict]:
 
 def predict(cfg: DictConfig) -> dict:
     if cfg.format not in ("json", "html"):
-        raise ValueError(f"format must be json or html, got {cfg.format!r}")
+        raise UserError(f"format must be json or html, got {cfg.format!r}")
     text = read_article(str(cfg.article))
     extractor = Extractor.from_pretrained(cfg.checkpoint, batch_size=cfg.batch_size, device=cfg.get("device"))
     result = {"events": events_json(extractor.predict(text))}

@@ -19,7 +19,8 @@ def label_table(title: str, section: dict) -> str:
 def format_report(report: dict) -> str:
     """The console view of an evaluation report."""
     parts = [f"{report.get('split', '')}: {report.get('documents', 0)} documents, {report['mode']}",
-             label_table("Triggers (per event type)", report)]
+             label_table("Triggers (per event type)" if report.get("label_kind") != "span label"
+                         else "Spans (per label)", report)]
     if "roles" in report:
         parts.append(label_table("Roles (given gold triggers)", report["roles"]))
     if "events" in report:

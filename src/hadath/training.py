@@ -23,6 +23,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from hadath import __version__
 from hadath.data import argument_rows, load_documents, trigger_rows
+from hadath.errors import UserError
 from hadath.features import AlignmentStats, Preprocessing, b_to_i_map, tokenize_and_align
 from hadath.inference import ARGUMENTS_DIR, META_FILE, marker_tokens
 from hadath.io.atomic import atomic_write_text
@@ -40,7 +41,7 @@ def train(cfg: DictConfig) -> dict:
     set_seed(cfg.seed)
     unknown = [s for s in cfg.task.stages if s not in STAGES]
     if unknown:
-        raise ValueError(f"task.stages has unknown stage(s) {unknown}; known: {list(STAGES)}")
+        raise UserError(f"task.stages has unknown stage(s) {unknown}; known: {list(STAGES)}")
     schema, splits = load_splits(cfg)
     prep = Preprocessing(**cfg.preprocessing)
     base = base_model_path(cfg.model, splits["train"])
@@ -66,6 +67,12 @@ def train(cfg: DictConfig) -> dict:
     return results
 
 
+def reader_options(data_cfg: DictConfig) -> dict:
+    """``data.options`` as a plain dict (empty when unset)."""
+    options = data_cfg.get("options")
+    return OmegaConf.to_container(options, resolve=True) if options is not None else {}
+
+
 def copy_trigger_tagger(source: Path, staging: Path) -> None:
     """Start a checkpoint from the trigger tagger of an earlier one (task=arguments)."""
     from hadath.inference import read_meta
@@ -76,14 +83,17 @@ def copy_trigger_tagger(source: Path, staging: Path) -> None:
 
 def load_splits(cfg: DictConfig) -> tuple[Schema, dict]:
     """The schema and the train/dev documents; token-level data brings its own label set."""
-    options = OmegaConf.to_container(cfg.data.options, resolve=True) if cfg.data.get("options") else {}
+    options = reader_options(cfg.data)
     if cfg.data.format == "conll":
-        from hadath.io.conll import read_conll
+        from hadath.data import read_conll_split
 
-        corpora = {split: read_conll(cfg.data[split], **options) for split in ("train", "dev")}
-        types = sorted({t for c in corpora.values() for t in c.schema.event_types})
-        schema = Schema(f"conll-{Path(cfg.data.train).stem}", 1, {}, {t: () for t in types})
-        return schema, {split: c.documents for split, c in corpora.items()}
+        splits, types = {}, set()
+        for split in ("train", "dev"):
+            paths = OmegaConf.to_container(cfg.data[split], resolve=True) if OmegaConf.is_list(cfg.data[split]) \
+                else str(cfg.data[split])
+            splits[split], labels = read_conll_split(paths, options)
+            types |= set(labels)
+        return Schema("conll", 1, {}, {t: () for t in sorted(types)}), splits
     schema = Schema.from_dict(OmegaConf.to_container(cfg.schema, resolve=True), source="cfg.schema")
     return schema, {split: load_documents(cfg.data[split], schema, cfg.data.format, **options)
                     for split in ("train", "dev")}
@@ -121,7 +131,7 @@ def train_stage(stage: str, base: str, schema: Schema, splits: dict, prep: Prepr
         stats = AlignmentStats()
         rows = make_rows(splits[split], tokenizer, prep, label2id, stats)
         if not rows:
-            raise ValueError(f"{stage}: the {split} split gives no examples ({cfg.data[split]})")
+            raise UserError(f"{stage}: the {split} split gives no examples ({cfg.data[split]})")
         log.info("%s %s: %d examples; %s", stage, split, len(rows), stats.summary())
         for example in stats.examples[:5]:
             log.info("  %s", example)
@@ -142,6 +152,8 @@ def train_stage(stage: str, base: str, schema: Schema, splits: dict, prep: Prepr
         write_meta(out, stage, schema, prep, cfg, labels)
         if not cfg.get("keep_trainer_checkpoints", False):
             shutil.rmtree(scratch, ignore_errors=True)
+            if not any(scratch.parent.iterdir()):
+                scratch.parent.rmdir()
     return {k.removeprefix("eval_"): v for k, v in best.items()}, trainer.is_world_process_zero()
 
 
@@ -168,7 +180,8 @@ def write_meta(out: Path, stage: str, schema: Schema, prep: Preprocessing, cfg: 
     from dataclasses import asdict
 
     meta = {"hadath_version": __version__, "format_version": 1, "stage": stage, "schema": schema.to_dict(),
-            "preprocessing": asdict(prep), "data_format": cfg.data.format, "labels": labels,
+            "preprocessing": asdict(prep), "data_format": cfg.data.format,
+            "data_options": reader_options(cfg.data), "labels": labels,
             "base_model": str(cfg.model.name_or_path)}
     atomic_write_text(out / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2))
 

@@ -41,7 +41,7 @@ AQMAR_LABELS = ("PER", "LOC", "ORG", "MIS0", "MIS1", "MIS2", "MIS3")
 # The default map for AQMAR. MIS0-MIS3 collapse into MIS: they are categories each annotator defined
 # for their own article (MIS1 is a chemical element in one article, a football term in another), so
 # only "MIS" means the same thing across files. The other entries fix every tag outside the published
-# set found in /work/shared/data/aqmar (28 files, ~74k tokens), each decided from its context:
+# set found in annotations/external/aqmar (28 files, ~74k tokens), each decided from its context:
 AQMAR_TAG_MAP = {f"{prefix}-MIS{n}": f"{prefix}-MIS" for prefix in "BI" for n in range(4)} | {
     "OO": "O",  # Football.txt:1855 "16", in a sentence of O tokens: a doubled O
     "IO": "O",  # Crusades.txt:2145 "الشمالي", after two O tokens: nothing to continue
@@ -237,8 +237,8 @@ def write_conll(docs: Iterable[Document], path: str | Path, scheme: Literal["BIO
 
     Words are ``meta["tokens"]`` when present (documents read from CoNLL), else
     ``word_spans``; sentences are the lines of a CoNLL-origin text, else
-    ``split_sentences``. Documents after the first are introduced by ``-DOCSTART-``
-    when there are several. Returns one warning per trigger that does not line
+    ``split_sentences``. When there are several documents, each starts with a
+    ``-DOCSTART-`` line. Returns one warning per trigger that does not line
     up with word boundaries (written as O rather than guessed).
     """
     docs, warnings = list(docs), []
