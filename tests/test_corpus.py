@@ -138,3 +138,21 @@ def test_stats_counts(tmp_path, capsys):
 def test_corpus_stats_uses_file_stem_without_split():
     doc = Document("s1", "هاجم مسلحون حاجزا.", ())
     assert list(corpus_stats([("data/test.jsonl", doc)])["splits"]) == ["test"]
+
+
+def test_quotes_and_brackets_closing_inside_a_span_are_part_of_it(tmp_path):
+    from hadath.corpus import check_documents
+    from hadath.documents import Argument, Document, Event, Span
+    from hadath.schema import load_schema
+
+    text = "هاجمت مجموعة من فصيل «فرقة الحمزة» قرية (تل طويل)، وقصفت «القرية»."
+    agent = text.index("مجموعة"), text.index("» ") + 1
+    place = text.index("(تل"), text.index(")") + 1
+    wrong = text.index("«القرية"), text.index("«القرية") + len("«القرية")
+    event = Event("E1", "Attack", Span(0, 5, "هاجمت"), (
+        Argument("Agent", Span(*agent, text[slice(*agent)])),
+        Argument("Place", Span(*place, text[slice(*place)])),
+        Argument("Target", Span(*wrong, text[slice(*wrong)]))))
+    findings = [f for f in check_documents([("f.jsonl", Document("d", text, (event,)))], load_schema())
+                if f.kind == "punctuation"]
+    assert [f.text for f in findings] == ["«القرية"]

@@ -14,7 +14,8 @@ file, document id, [start:end], severity, kind and the exact text. Kinds:
 - ``crosses-sentence`` (error): a trigger or argument spans two sentences.
 - ``outside-sentence`` (warning): an argument stands outside its trigger's sentence.
 - ``word-boundary`` (error): a span starts or ends inside a word.
-- ``punctuation`` (error): a span begins or ends with a punctuation mark.
+- ``punctuation`` (error): a span begins or ends with a punctuation mark, other than a quote
+  or bracket whose partner is inside the span ("فصيل «فرقة الحمزة»" is one phrase).
 - ``role`` / ``unknown-type`` (error): a role the schema does not allow for the type.
 
 The allow list (annotations/check-allow.txt) holds one line for each justified case:
@@ -102,9 +103,19 @@ def _edge_findings(file: str, doc: Document, span: Span, starts: set[int], ends:
     inside = [side for side, ok in (("starts", span.start in starts), ("ends", span.end in ends)) if not ok]
     if inside:
         yield _finding(file, doc, span, "word-boundary", f"{' and '.join(inside)} inside a word")
-    marks = [doc.text[i] for i in sorted({span.start, span.end - 1}) if doc.text[i] in PUNCTUATION]
+    marks = [doc.text[i] for i in sorted({span.start, span.end - 1})
+             if doc.text[i] in PUNCTUATION and not _balanced(span.text, doc.text[i])]
     if marks:
         yield _finding(file, doc, span, "punctuation", f"begins or ends with punctuation {' '.join(marks)}")
+
+
+PAIRS = {"»": "«", ")": "(", "]": "[", "”": "“", "«": "»", "(": ")", "[": "]", "“": "”"}
+
+
+def _balanced(text: str, mark: str) -> bool:
+    """A quote or bracket at a span's edge is part of the phrase when its partner is inside the span."""
+    partner = PAIRS.get(mark)
+    return partner is not None and text.count(mark) == text.count(partner)
 
 
 def _sentence_findings(file: str, doc: Document, span: Span, home: tuple[int, int] | None,
