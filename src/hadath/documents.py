@@ -80,7 +80,7 @@ class AnnotationError(ValueError):
         super().__init__(f"{total} annotation error(s):\n" + "\n".join(violations) + more)
 
 
-class _Problems:
+class Problems:
     """Collects violations with their location prefix; keeps the first MAX_REPORTED."""
 
     def __init__(self) -> None:
@@ -97,7 +97,7 @@ class _Problems:
             raise AnnotationError(self.lines, self.total)
 
 
-def parse_document(raw: Any, schema: Schema, where: str, problems: _Problems) -> Document | None:
+def parse_document(raw: Any, schema: Schema, where: str, problems: Problems) -> Document | None:
     """Build a Document from a decoded JSON object, adding every violation to ``problems``."""
     if not isinstance(raw, dict):
         problems.add(where, f"expected a JSON object, got {type(raw).__name__}")
@@ -120,7 +120,7 @@ def parse_document(raw: Any, schema: Schema, where: str, problems: _Problems) ->
     return Document(doc_id, text, tuple(events), meta if isinstance(meta, dict) else {"meta": meta})
 
 
-def _parse_event(raw: Any, text: str, schema: Schema, where: str, problems: _Problems) -> Event | None:
+def _parse_event(raw: Any, text: str, schema: Schema, where: str, problems: Problems) -> Event | None:
     if not isinstance(raw, dict):
         problems.add(where, "an event must be a JSON object")
         return None
@@ -146,7 +146,7 @@ def _parse_event(raw: Any, text: str, schema: Schema, where: str, problems: _Pro
     return Event(event_id, event_type, trigger, tuple(arguments))
 
 
-def _parse_span(raw: Any, text: str, where: str, problems: _Problems) -> Span | None:
+def _parse_span(raw: Any, text: str, where: str, problems: Problems) -> Span | None:
     if not isinstance(raw, dict) or not all(k in raw for k in ("start", "end", "text")):
         problems.add(where, "a span needs 'start', 'end' and 'text'")
         return None
@@ -163,7 +163,7 @@ def _parse_span(raw: Any, text: str, where: str, problems: _Problems) -> Span | 
     return Span(start, end, span_text)
 
 
-def _check_events(events: list[Event], where: str, problems: _Problems) -> None:
+def _check_events(events: list[Event], where: str, problems: Problems) -> None:
     seen: set[str] = set()
     for i, event in enumerate(events):
         if event.id in seen:
@@ -179,7 +179,7 @@ def _check_events(events: list[Event], where: str, problems: _Problems) -> None:
                              "overlaps its own trigger")
 
 
-def check_unique_ids(docs: Iterable[tuple[str, Document]], problems: _Problems) -> None:
+def check_unique_ids(docs: Iterable[tuple[str, Document]], problems: Problems) -> None:
     """Document ids must be unique within a corpus; ``docs`` pairs each with its location."""
     first: dict[str, str] = {}
     for where, doc in docs:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from hadath.documents import Document, Event, _Problems, check_unique_ids, parse_document
+from hadath.documents import Document, Event, Problems, check_unique_ids, parse_document
 from hadath.io.atomic import atomic_write_text
 from hadath.schema import Schema, load_schema
 
@@ -40,7 +40,7 @@ class _TSpan(NamedTuple):
 def read_brat(path_or_dir: str | Path, schema: Schema | None = None) -> list[Document]:
     """Read and validate brat documents; AnnotationError names file:line, document and span of each problem."""
     schema = schema or load_schema()
-    problems = _Problems()
+    problems = Problems()
     located = []
     for ann in _ann_files(Path(path_or_dir)):
         doc = _read_pair(ann, schema, problems)
@@ -60,7 +60,7 @@ def _ann_files(path: Path) -> list[Path]:
     return [ann]
 
 
-def _read_pair(ann: Path, schema: Schema, problems: _Problems) -> Document | None:
+def _read_pair(ann: Path, schema: Schema, problems: Problems) -> Document | None:
     txt, doc_id = ann.with_suffix(".txt"), ann.stem
     if not txt.is_file():
         problems.add(str(ann), f"document {doc_id}: the text file {txt.name} is missing")
@@ -84,7 +84,7 @@ def _read_pair(ann: Path, schema: Schema, problems: _Problems) -> Document | Non
     return Document(doc_id, text, tuple(e for _, e in parsed), {"source": str(txt)})
 
 
-def _parse_ann(ann: Path, doc_id: str, text: str, problems: _Problems) -> tuple[dict, list]:
+def _parse_ann(ann: Path, doc_id: str, text: str, problems: Problems) -> tuple[dict, list]:
     """T spans by id (None for a T line already reported as broken) and ``(line, raw E)`` pairs."""
     spans: dict[str, _TSpan | None] = {}
     events: list[tuple[int, dict]] = []
@@ -110,7 +110,7 @@ def _parse_ann(ann: Path, doc_id: str, text: str, problems: _Problems) -> tuple[
     return spans, events
 
 
-def _parse_span_line(line: str, text: str, where: str, problems: _Problems) -> tuple[str, int, int] | None:
+def _parse_span_line(line: str, text: str, where: str, problems: Problems) -> tuple[str, int, int] | None:
     fields = line.split("\t")
     ann_id, body, span_text = (fields + ["", ""])[:3]
     where = f"{where}: {ann_id} {body!r}"
@@ -144,7 +144,7 @@ def _parse_event_line(line: str) -> dict:
     }
 
 
-def _resolve_event(raw: dict, spans: dict, where: str, problems: _Problems) -> dict | None:
+def _resolve_event(raw: dict, spans: dict, where: str, problems: Problems) -> dict | None:
     """Replace T references by spans; a missing or mistyped reference is reported."""
     here = f"{where}: event {raw['id']}"
     refs = [raw["trigger"]] + [ref for _, ref in raw["arguments"]]
@@ -173,7 +173,7 @@ def _resolve_event(raw: dict, spans: dict, where: str, problems: _Problems) -> d
     }
 
 
-def _check_trigger_overlaps(parsed: list[tuple[int, Event]], ann: str, doc_id: str, problems: _Problems) -> None:
+def _check_trigger_overlaps(parsed: list[tuple[int, Event]], ann: str, doc_id: str, problems: Problems) -> None:
     for i, (_, first) in enumerate(parsed):
         for lineno, other in parsed[i + 1 :]:
             if first.trigger.overlaps(other.trigger):

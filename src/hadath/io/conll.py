@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from hadath.documents import Document, Span, _Problems, check_unique_ids, parse_document
+from hadath.documents import Document, Problems, Span, check_unique_ids, parse_document
 from hadath.io.atomic import atomic_write_text
 from hadath.schema import Schema
 from hadath.text.sentences import split_sentences
@@ -97,7 +97,7 @@ def read_conll(
         raise ValueError(f"unknown malformed={malformed!r} or scheme={scheme!r}")
     if malformed == "map" and not tag_map:
         raise ValueError("malformed='map' needs a tag_map (raw tag -> fixed tag), e.g. AQMAR_TAG_MAP")
-    path, problems, warnings = Path(path), _Problems(), []
+    path, problems, warnings = Path(path), Problems(), []
     blocks = [b for f in _conll_files(path) for b in _read_blocks(f, problems)]
     for block in blocks:
         _fix_tags(block, scheme, malformed == "drop", tag_map or {}, labels, problems, warnings)
@@ -120,7 +120,7 @@ def _conll_files(path: Path) -> list[Path]:
     return [path]
 
 
-def _read_blocks(path: Path, problems: _Problems) -> list[_Block]:
+def _read_blocks(path: Path, problems: Problems) -> list[_Block]:
     blocks, sentence, docstart = [_Block(path, 1)], [], False
     with path.open(encoding="utf-8-sig") as f:
         for lineno, line in enumerate(f, start=1):
@@ -150,7 +150,7 @@ def _fix_tags(
     drop: bool,
     tag_map: dict[str, str],
     labels: Collection[str] | None,
-    problems: _Problems,
+    problems: Problems,
     warnings: list[str],
 ) -> None:
     """Map, check and (when ``drop``) blank each tag in place; every malformed one is reported."""

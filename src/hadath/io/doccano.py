@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hadath.documents import Document, _Problems, check_unique_ids, parse_document
+from hadath.documents import Document, Problems, check_unique_ids, parse_document
 from hadath.schema import Schema, load_schema
 
 
@@ -41,7 +41,7 @@ def read_doccano(path: str | Path, schema: Schema | None = None) -> list[Documen
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"doccano file not found: {path}")
-    problems = _Problems()
+    problems = Problems()
     located: list[tuple[str, Document]] = []
     with path.open(encoding="utf-8-sig") as f:
         for lineno, line in enumerate(f, start=1):
@@ -61,7 +61,7 @@ def read_doccano(path: str | Path, schema: Schema | None = None) -> list[Documen
     return [doc for _, doc in located]
 
 
-def _parse_line(raw: Any, default_id: str, schema: Schema, where: str, problems: _Problems) -> Document | None:
+def _parse_line(raw: Any, default_id: str, schema: Schema, where: str, problems: Problems) -> Document | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
         problems.add(where, "expected a JSON object with a string field 'text'")
         return None
@@ -80,7 +80,7 @@ def _parse_line(raw: Any, default_id: str, schema: Schema, where: str, problems:
     return parse_document({"id": doc_id, "text": raw["text"], "events": events}, schema, where, problems)
 
 
-def _entity_span(entity: Any, text: str, where: str, problems: _Problems) -> LabelledSpan | None:
+def _entity_span(entity: Any, text: str, where: str, problems: Problems) -> LabelledSpan | None:
     if not isinstance(entity, dict):
         problems.add(where, "an entity must be a JSON object")
         return None
@@ -100,7 +100,7 @@ def events_from_relations(
     relations: list[tuple[str, str, str]],
     schema: Schema,
     where: str,
-    problems: _Problems,
+    problems: Problems,
 ) -> list[dict[str, Any]]:
     """Raw events (dicts for ``parse_document``) from labelled spans and (from_id, to_id, role) relations.
 

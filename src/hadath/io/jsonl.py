@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from hadath.documents import Document, _Problems, check_unique_ids, parse_document
+from hadath.documents import Document, Problems, check_unique_ids, parse_document
 from hadath.io.atomic import atomic_write_text
 from hadath.schema import Schema, load_schema
 
@@ -21,7 +21,7 @@ def read_jsonl(path: str | Path, schema: Schema | None = None) -> list[Document]
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"annotation file not found: {path}")
-    problems = _Problems()
+    problems = Problems()
     located: list[tuple[str, Document]] = []
     with path.open(encoding="utf-8") as f:
         for lineno, line in enumerate(f, start=1):

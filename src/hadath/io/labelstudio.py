@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from hadath.documents import Document, _Problems, check_unique_ids, parse_document
+from hadath.documents import Document, Problems, check_unique_ids, parse_document
 from hadath.io.doccano import LabelledSpan, events_from_relations
 from hadath.schema import Schema, load_schema
 
@@ -29,7 +29,7 @@ def read_labelstudio(path: str | Path, schema: Schema | None = None) -> list[Doc
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"Label Studio export not found: {path}")
-    problems = _Problems()
+    problems = Problems()
     try:
         tasks = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as err:
@@ -49,7 +49,7 @@ def read_labelstudio(path: str | Path, schema: Schema | None = None) -> list[Doc
     return [doc for _, doc in located]
 
 
-def _parse_task(task: Any, schema: Schema, where: str, problems: _Problems) -> Document | None:
+def _parse_task(task: Any, schema: Schema, where: str, problems: Problems) -> Document | None:
     data = task.get("data") if isinstance(task, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         problems.add(where, "a task needs data.text (a string)")
@@ -89,7 +89,7 @@ def _relation(result: dict) -> tuple[str, str, str]:
     return trigger, argument, _first(result.get("labels"))
 
 
-def _result_span(result: dict, text: str, where: str, problems: _Problems) -> LabelledSpan | None:
+def _result_span(result: dict, text: str, where: str, problems: Problems) -> LabelledSpan | None:
     value = result.get("value") or {}
     start, end, span_text = value.get("start"), value.get("end"), value.get("text")
     here = f"{where}: result {result.get('id')} [{start}:{end}] {span_text!r}"
