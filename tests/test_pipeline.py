@@ -75,6 +75,12 @@ def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path)
     assert "strict" in saved["mode"] and saved["micro"]["f1"] == report["micro"]["f1"] == 1.0
     conll = (tmp_path / "predictions.conll").read_text().split("\n\n")
     assert conll[0].splitlines()[0] == "استهدفت B-Attack B-Attack"
+    # an external scorer reading the CoNLL file gets the reported numbers
+    from seqeval.metrics import f1_score
+
+    rows = [[line.split() for line in block.splitlines()] for block in conll if block.strip()]
+    gold, pred = [[w[1] for w in r] for r in rows], [[w[2] for w in r] for r in rows]
+    assert f1_score(gold, pred) == saved["micro"]["f1"]
     predicted = read_jsonl(tmp_path / "predictions.jsonl")
     assert [d.id for d in predicted] == [d.id for d in read_jsonl(MINI)]
 
