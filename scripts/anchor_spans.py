@@ -68,8 +68,10 @@ def resolve(doc: dict, schema) -> dict:
         if not occ:
             raise DraftError(f"event {k}: trigger {trig_text!r} not found at word boundaries")
         if nth is None and len(occ) > 1:
-            raise DraftError(f"event {k}: trigger {trig_text!r} occurs {len(occ)} times; write {trig_text}#n: "
-                             + " | ".join(f"#{i + 1}: …{context(text, o, o + len(trig_text))}…" for i, o in enumerate(occ)))
+            raise DraftError(
+                f"event {k}: trigger {trig_text!r} occurs {len(occ)} times; write {trig_text}#n: "
+                + " | ".join(f"#{i + 1}: …{context(text, o, o + len(trig_text))}…" for i, o in enumerate(occ))
+            )
         if nth is not None and not 1 <= nth <= len(occ):
             raise DraftError(f"event {k}: trigger {trig_text!r} has only {len(occ)} occurrences, not #{nth}")
         t_start = occ[(nth or 1) - 1]
@@ -102,8 +104,14 @@ def resolve(doc: dict, schema) -> dict:
             if a_start < t_end and t_start < a_end:
                 raise DraftError(f"event {k}: argument {a_text!r} overlaps its own trigger")
             args.append({"role": role, "start": a_start, "end": a_end, "text": a_text})
-        events.append({"id": f"E{k}", "type": etype,
-                       "trigger": {"start": t_start, "end": t_end, "text": trig_text}, "arguments": args})
+        events.append(
+            {
+                "id": f"E{k}",
+                "type": etype,
+                "trigger": {"start": t_start, "end": t_end, "text": trig_text},
+                "arguments": args,
+            }
+        )
     return {"id": doc["id"], "text": text, "meta": doc.get("meta", {}), "events": events}
 
 

@@ -30,7 +30,9 @@ def type_counts(docs: list[Document]) -> Counter:
     return Counter(e.type for d in docs for e in d.events)
 
 
-def assign(docs: list[Document], fixed: dict[str, str], seed: int, min_per_type: int, types: list[str]) -> dict[str, str]:
+def assign(
+    docs: list[Document], fixed: dict[str, str], seed: int, min_per_type: int, types: list[str]
+) -> dict[str, str]:
     new = sorted(d.id for d in docs if d.id not in fixed)
     for attempt in range(10_000):
         rng = random.Random(seed + attempt)
@@ -61,15 +63,21 @@ def main(argv: list[str] | None = None) -> int:
     manifest_path = args.out / "splits.json"
     fixed = {}
     if manifest_path.is_file():
-        fixed = {i: s for s, ids in json.loads(manifest_path.read_text(encoding="utf-8")).items() if s in SPLITS for i in ids}
+        fixed = {
+            i: s for s, ids in json.loads(manifest_path.read_text(encoding="utf-8")).items() if s in SPLITS for i in ids
+        }
     types = sorted(type_counts(docs))
-    split = assign(docs, {k: v for k, v in fixed.items() if k in {d.id for d in docs}}, args.seed, args.min_per_type, types)
+    split = assign(
+        docs, {k: v for k, v in fixed.items() if k in {d.id for d in docs}}, args.seed, args.min_per_type, types
+    )
     for name in SPLITS:
         chosen = [Document(d.id, d.text, d.events, {**d.meta, "split": name}) for d in docs if split[d.id] == name]
         write_jsonl(chosen, args.out / f"{name}.jsonl")
         counts = type_counts(chosen)
-        print(f"{name}: {len(chosen)} documents, {sum(counts.values())} events, rarest type "
-              f"{min(counts, key=counts.get)} ({min(counts.values())})")
+        print(
+            f"{name}: {len(chosen)} documents, {sum(counts.values())} events, rarest type "
+            f"{min(counts, key=counts.get)} ({min(counts.values())})"
+        )
     manifest = {name: sorted(i for i, s in split.items() if s == name) for name in SPLITS}
     atomic_write_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
     return 0

@@ -41,8 +41,13 @@ def train_cfg(tmp_path):
     """Build a training config on the mini corpus, tiny model, writing into tmp_path."""
 
     def make(*overrides: str):
-        base = [f"paths.output_dir={tmp_path / 'run'}", "model=tiny", f"data.train={MINI}", f"data.dev={MINI}",
-                f"data.test={MINI}"]
+        base = [
+            f"paths.output_dir={tmp_path / 'run'}",
+            "model=tiny",
+            f"data.train={MINI}",
+            f"data.dev={MINI}",
+            f"data.test={MINI}",
+        ]
         return compose("train", base + list(overrides))
 
     return make

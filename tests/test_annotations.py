@@ -22,8 +22,11 @@ def test_checker_finds_nothing_unjustified_and_every_allowance_is_used(located, 
     entries, bad = read_allow_list(ANNOTATIONS / "check-allow.txt")
     assert not bad
     findings = check_documents(located, schema)
-    unjustified = [f"{f.doc_id} [{f.start}:{f.end}] {f.kind} {f.text!r}" for f in findings
-                   if (f.doc_id, f.start, f.kind) not in entries]
+    unjustified = [
+        f"{f.doc_id} [{f.start}:{f.end}] {f.kind} {f.text!r}"
+        for f in findings
+        if (f.doc_id, f.start, f.kind) not in entries
+    ]
     assert unjustified == []
     used = {(f.doc_id, f.start, f.kind) for f in findings}
     assert entries <= used, f"stale allow-list lines: {sorted(entries - used)[:5]}"

@@ -43,8 +43,9 @@ def tokenizer(_tiny_cache):
 
 def test_roles_not_allowed_for_the_type_are_dropped_and_counted(tokenizer, schema):
     text = "استهدفت خلايا داعش حاجزاً في قرية الشحيل، ما أدى لمقتل جندي."
-    fake = FixedTagger(tokenizer, {"خلايا": "B-Agent", "داعش": "I-Agent", "جندي": "B-Victim", "قرية": "B-Place",
-                                   "الشحيل": "I-Place"})
+    fake = FixedTagger(
+        tokenizer, {"خلايا": "B-Agent", "داعش": "I-Agent", "جندي": "B-Victim", "قرية": "B-Place", "الشحيل": "I-Place"}
+    )
     extractor = Extractor(triggers=None, schema=schema, arguments=fake)
     [args] = extractor.predict_arguments(text, [(Span(0, 7, "استهدفت"), "Attack")])
     assert [(a.role, a.span.text) for a in args] == [("Agent", "خلايا داعش"), ("Place", "قرية الشحيل")]
@@ -58,7 +59,9 @@ def test_the_same_phrase_may_fill_roles_in_two_events(tokenizer, schema):
     fake = FixedTagger(tokenizer, {"خلايا": "B-Agent", "داعش": "I-Agent"})
     extractor = Extractor(triggers=None, schema=schema, arguments=fake)
     attack, killing = extractor.predict_arguments(
-        text, [(Span(0, 7, "استهدفت"), "Attack"), (Span(text.index("لمقتل"), text.index("لمقتل") + 5, "لمقتل"), "Killing")])
+        text,
+        [(Span(0, 7, "استهدفت"), "Attack"), (Span(text.index("لمقتل"), text.index("لمقتل") + 5, "لمقتل"), "Killing")],
+    )
     assert attack[0].span == killing[0].span and attack[0].role == killing[0].role == "Agent"
 
 

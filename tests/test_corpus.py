@@ -7,20 +7,39 @@ from hadath.documents import Argument, Document, Event, Span
 from hadath.schema import load_schema
 
 # Each article shows one problem; CLEAN has none.
-CLEAN = ("c1", "قصفت طائرات حربية قرية الشحيل فجر اليوم، ما أدى لمقتل مدنيين.",
-         [("Shelling", "قصفت", [("Agent", "طائرات حربية"), ("Place", "قرية الشحيل"), ("Time", "فجر اليوم")]),
-          ("Killing", "لمقتل", [("Victim", "مدنيين")])])
-DENIED = ("c2", "نفى مصدر عسكري أن طائرات قصفت المدينة. وشن مسلحون هجوما على حاجز أمني.",
-          [("Attack", "هجوما", [("Agent", "مسلحون"), ("Target", "حاجز أمني")])])
-OTHER_TYPE = ("c3", "نفذ انتحاري هجوما بحزام ناسف في السوق.",
-              [("Bombing", "هجوما", [("Agent", "انتحاري"), ("Instrument", "بحزام ناسف"), ("Place", "السوق")])])
-CROSSING = ("c4", "اعتقلت القوات الأمنية شابا في مدينة الرقة. وأفاد ناشطون بأن الحملة مستمرة.",
-            [("Arrest", "اعتقلت", [("Agent", "القوات الأمنية"), ("Person", "شابا"),
-                                    ("Place", "مدينة الرقة. وأفاد ناشطون")])])
-ELSEWHERE = ("c5", "نزحت عشرات العائلات أمس. وكانت العائلات تقيم في منبج.",
-             [("Displacement", "نزحت", [("Person", "عشرات العائلات"), ("Time", "أمس"), ("Place", "منبج")])])
-EDGES = ("c6", "اختطف مسلحون مجهولون طبيبا في بلدة الصور، شرقي دير الزور.",
-         [("Abduction", "اختطف", [("Agent", "مسلحون مجهول"), ("Person", "طبيبا"), ("Place", "بلدة الصور،")])])
+CLEAN = (
+    "c1",
+    "قصفت طائرات حربية قرية الشحيل فجر اليوم، ما أدى لمقتل مدنيين.",
+    [
+        ("Shelling", "قصفت", [("Agent", "طائرات حربية"), ("Place", "قرية الشحيل"), ("Time", "فجر اليوم")]),
+        ("Killing", "لمقتل", [("Victim", "مدنيين")]),
+    ],
+)
+DENIED = (
+    "c2",
+    "نفى مصدر عسكري أن طائرات قصفت المدينة. وشن مسلحون هجوما على حاجز أمني.",
+    [("Attack", "هجوما", [("Agent", "مسلحون"), ("Target", "حاجز أمني")])],
+)
+OTHER_TYPE = (
+    "c3",
+    "نفذ انتحاري هجوما بحزام ناسف في السوق.",
+    [("Bombing", "هجوما", [("Agent", "انتحاري"), ("Instrument", "بحزام ناسف"), ("Place", "السوق")])],
+)
+CROSSING = (
+    "c4",
+    "اعتقلت القوات الأمنية شابا في مدينة الرقة. وأفاد ناشطون بأن الحملة مستمرة.",
+    [("Arrest", "اعتقلت", [("Agent", "القوات الأمنية"), ("Person", "شابا"), ("Place", "مدينة الرقة. وأفاد ناشطون")])],
+)
+ELSEWHERE = (
+    "c5",
+    "نزحت عشرات العائلات أمس. وكانت العائلات تقيم في منبج.",
+    [("Displacement", "نزحت", [("Person", "عشرات العائلات"), ("Time", "أمس"), ("Place", "منبج")])],
+)
+EDGES = (
+    "c6",
+    "اختطف مسلحون مجهولون طبيبا في بلدة الصور، شرقي دير الزور.",
+    [("Abduction", "اختطف", [("Agent", "مسلحون مجهول"), ("Person", "طبيبا"), ("Place", "بلدة الصور،")])],
+)
 
 
 def span(text: str, fragment: str) -> dict:
@@ -29,15 +48,26 @@ def span(text: str, fragment: str) -> dict:
 
 
 def raw_doc(doc_id: str, text: str, events: list, split: str | None = None) -> dict:
-    return {"id": doc_id, "text": text, "meta": {"split": split} if split else {},
-            "events": [{"id": f"E{i}", "type": t, "trigger": span(text, trig),
-                        "arguments": [{"role": r, **span(text, a)} for r, a in args]}
-                       for i, (t, trig, args) in enumerate(events, start=1)]}
+    return {
+        "id": doc_id,
+        "text": text,
+        "meta": {"split": split} if split else {},
+        "events": [
+            {
+                "id": f"E{i}",
+                "type": t,
+                "trigger": span(text, trig),
+                "arguments": [{"role": r, **span(text, a)} for r, a in args],
+            }
+            for i, (t, trig, args) in enumerate(events, start=1)
+        ],
+    }
 
 
 def write(path, *docs, split=None):
-    path.write_text("".join(json.dumps(raw_doc(*d, split=split), ensure_ascii=False) + "\n" for d in docs),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(raw_doc(*d, split=split), ensure_ascii=False) + "\n" for d in docs), encoding="utf-8"
+    )
     return str(path)
 
 
@@ -64,27 +94,34 @@ def test_check_finds_each_kind(tmp_path, capsys):
     assert code == 1
     assert lines_of("unannotated", lines) == [
         f'{train}: c2 [25:29] error unannotated: "قصفت" is a Shelling trigger elsewhere (first: c1 [0:4]) '
-        "but not annotated here"]
+        "but not annotated here"
+    ]
     assert lines_of("type-conflict", lines) == [
         f'{test}: c3 [12:17] error type-conflict: "هجوما" is Bombing here but Attack in 1 other place(s) '
-        "(first: c2 [50:55])"]
+        "(first: c2 [50:55])"
+    ]
     assert lines_of("crosses-sentence", lines) == [
         f'{train}: c4 [30:55] error crosses-sentence: "مدينة الرقة. وأفاد ناشطون" crosses a sentence boundary '
-        "(sentences [0:42] and [43:74])"]
+        "(sentences [0:42] and [43:74])"
+    ]
     assert lines_of("outside-sentence", lines) == [
-        f'{test}: c5 [48:52] warning outside-sentence: "منبج" is not in the sentence of its trigger "نزحت" [0:4]']
+        f'{test}: c5 [48:52] warning outside-sentence: "منبج" is not in the sentence of its trigger "نزحت" [0:4]'
+    ]
     assert lines_of("word-boundary", lines) == [
-        f'{test}: c6 [6:18] error word-boundary: "مسلحون مجهول" ends inside a word']
+        f'{test}: c6 [6:18] error word-boundary: "مسلحون مجهول" ends inside a word'
+    ]
     assert lines_of("punctuation", lines) == [
-        f'{test}: c6 [30:41] error punctuation: "بلدة الصور،" begins or ends with punctuation ،']
+        f'{test}: c6 [30:41] error punctuation: "بلدة الصور،" begins or ends with punctuation ،'
+    ]
     assert [line.split(": ")[1].split()[0] for line in lines[:-1]] == ["c2", "c4", "c3", "c5", "c6", "c6"]
     assert lines[-1] == "5 error(s), 1 warning(s) in 6 documents from 2 file(s); 0 justified cases allowed"
 
 
 def test_allow_list_silences_justified_cases(tmp_path, capsys):
     files = [write(tmp_path / "a.jsonl", CLEAN, DENIED)]
-    code, lines = run_check(tmp_path, capsys, files, allow="# denied events stay unannotated\n"
-                                                          "c2\t25\tunannotated\tnegated: نفى\n")
+    code, lines = run_check(
+        tmp_path, capsys, files, allow="# denied events stay unannotated\nc2\t25\tunannotated\tnegated: نفى\n"
+    )
     assert code == 0
     assert lines == ["0 error(s), 0 warning(s) in 2 documents from 1 file(s); 1 justified cases allowed"]
 
@@ -101,7 +138,9 @@ def test_allow_list_needs_doc_start_and_kind(tmp_path, capsys):
 
 def test_role_not_allowed_for_type_is_reported():
     text = "هاجم مسلحون حاجزا أمنيا."
-    doc = Document("r1", text, (Event("E1", "Attack", Span(0, 4, "هاجم"), (Argument("Victim", Span(5, 11, "مسلحون")),)),))
+    doc = Document(
+        "r1", text, (Event("E1", "Attack", Span(0, 4, "هاجم"), (Argument("Victim", Span(5, 11, "مسلحون")),)),)
+    )
     [finding] = check_documents([("mem", doc)], load_schema())
     assert (finding.kind, finding.text) == ("role", "مسلحون")
     assert finding.line() == 'mem: r1 [5:11] error role: "مسلحون" is Victim, not a role of Attack (E1)'
@@ -121,10 +160,22 @@ def test_stats_counts(tmp_path, capsys):
     assert main(["stats", train, dev, "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     # CLEAN: 13 words (the comma and the full stop count) in 1 sentence; DENIED: 15 words, 2 sentences.
-    assert stats["splits"]["train"] == {"documents": 2, "words": 28, "sentences": 3, "events": 3,
-                                        "arguments": 6, "max_words": 15}
-    assert stats["splits"]["dev"] == {"documents": 1, "words": 11, "sentences": 2, "events": 1,
-                                      "arguments": 3, "max_words": 11}
+    assert stats["splits"]["train"] == {
+        "documents": 2,
+        "words": 28,
+        "sentences": 3,
+        "events": 3,
+        "arguments": 6,
+        "max_words": 15,
+    }
+    assert stats["splits"]["dev"] == {
+        "documents": 1,
+        "words": 11,
+        "sentences": 2,
+        "events": 1,
+        "arguments": 3,
+        "max_words": 11,
+    }
     assert stats["total"]["documents"] == 3 and stats["max_document_words"] == 15
     assert stats["event_types"]["Shelling"] == {"total": 1, "train": 1}
     assert stats["roles"]["Place"] == {"dev": 1, "total": 2, "train": 1}
@@ -149,10 +200,19 @@ def test_quotes_and_brackets_closing_inside_a_span_are_part_of_it(tmp_path):
     agent = text.index("مجموعة"), text.index("» ") + 1
     place = text.index("(تل"), text.index(")") + 1
     wrong = text.index("«القرية"), text.index("«القرية") + len("«القرية")
-    event = Event("E1", "Attack", Span(0, 5, "هاجمت"), (
-        Argument("Agent", Span(*agent, text[slice(*agent)])),
-        Argument("Place", Span(*place, text[slice(*place)])),
-        Argument("Target", Span(*wrong, text[slice(*wrong)]))))
-    findings = [f for f in check_documents([("f.jsonl", Document("d", text, (event,)))], load_schema())
-                if f.kind == "punctuation"]
+    event = Event(
+        "E1",
+        "Attack",
+        Span(0, 5, "هاجمت"),
+        (
+            Argument("Agent", Span(*agent, text[slice(*agent)])),
+            Argument("Place", Span(*place, text[slice(*place)])),
+            Argument("Target", Span(*wrong, text[slice(*wrong)])),
+        ),
+    )
+    findings = [
+        f
+        for f in check_documents([("f.jsonl", Document("d", text, (event,)))], load_schema())
+        if f.kind == "punctuation"
+    ]
     assert [f.text for f in findings] == ["«القرية"]

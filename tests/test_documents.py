@@ -15,12 +15,24 @@ def doc(**changes):
         "id": "d1",
         "text": TEXT,
         "events": [
-            {"id": "E1", "type": "Attack", "trigger": {"start": 0, "end": 7, "text": "استهدفت"},
-             "arguments": [{"role": "Agent", "start": 8, "end": 18, "text": "خلايا داعش"},
-                           {"role": "Instrument", "start": 19, "end": 31, "text": "بسيارة مفخخة"}]},
-            {"id": "E2", "type": "Injury", "trigger": {"start": 52, "end": 58, "text": "لإصابة"},
-             "arguments": [{"role": "Victim", "start": 59, "end": 64, "text": "مقاتل"},
-                           {"role": "Agent", "start": 8, "end": 18, "text": "خلايا داعش"}]},
+            {
+                "id": "E1",
+                "type": "Attack",
+                "trigger": {"start": 0, "end": 7, "text": "استهدفت"},
+                "arguments": [
+                    {"role": "Agent", "start": 8, "end": 18, "text": "خلايا داعش"},
+                    {"role": "Instrument", "start": 19, "end": 31, "text": "بسيارة مفخخة"},
+                ],
+            },
+            {
+                "id": "E2",
+                "type": "Injury",
+                "trigger": {"start": 52, "end": 58, "text": "لإصابة"},
+                "arguments": [
+                    {"role": "Victim", "start": 59, "end": 64, "text": "مقاتل"},
+                    {"role": "Agent", "start": 8, "end": 18, "text": "خلايا داعش"},
+                ],
+            },
         ],
     }
     base.update(changes)

@@ -7,8 +7,9 @@ import pytest
 from hadath.documents import Argument, Document, Event, Span
 from hadath.event_metrics import format_event_table, score_events
 
-TEXT = ("استهدفت خلايا داعش بسيارة مفخخة نقطة عسكرية في الشحيل، ما أدى لإصابة مقاتل. "
-        "وهاجم مسلحون حاجزا أمنيا قرب البصيرة.")
+TEXT = (
+    "استهدفت خلايا داعش بسيارة مفخخة نقطة عسكرية في الشحيل، ما أدى لإصابة مقاتل. وهاجم مسلحون حاجزا أمنيا قرب البصيرة."
+)
 
 
 def span(fragment: str) -> Span:
@@ -24,8 +25,7 @@ def doc(*events: Event, doc_id: str = "d1") -> Document:
     return Document(doc_id, TEXT, tuple(events))
 
 
-ATTACK = event("Attack", "استهدفت", ("Agent", "خلايا داعش"), ("Instrument", "بسيارة مفخخة"),
-               ("Target", "نقطة عسكرية"))
+ATTACK = event("Attack", "استهدفت", ("Agent", "خلايا داعش"), ("Instrument", "بسيارة مفخخة"), ("Target", "نقطة عسكرية"))
 INJURY = event("Injury", "لإصابة", ("Victim", "مقاتل"), ("Agent", "خلايا داعش"))
 GOLD = [doc(ATTACK, INJURY)]
 

@@ -25,14 +25,35 @@ def test_every_experiment_runs_two_steps(experiment, tmp_path):
 def test_conll_data_trains_and_evaluates_with_labels_from_the_data(tmp_path):
     train_file, dev_file, test_file = (AQMAR / f"{name}.txt" for name in ("Razi", "Light", "Damascus"))
     opts = ["data.options.malformed=map", "data.options.tag_map=aqmar"]
-    train(compose("train", ["data=conll", f"data.train={train_file}", f"data.dev={dev_file}", f"data.test={test_file}",
-                            "model=tiny", "debug=fdr", f"paths.output_dir={tmp_path / 'run'}", *opts]))
+    train(
+        compose(
+            "train",
+            [
+                "data=conll",
+                f"data.train={train_file}",
+                f"data.dev={dev_file}",
+                f"data.test={test_file}",
+                "model=tiny",
+                "debug=fdr",
+                f"paths.output_dir={tmp_path / 'run'}",
+                *opts,
+            ],
+        )
+    )
     meta = json.loads((tmp_path / "run" / "checkpoint" / "hadath.json").read_text())
     assert meta["data_format"] == "conll" and meta["data_options"]["tag_map"] == "aqmar"
     assert set(meta["schema"]["event_types"]) <= {"PER", "LOC", "ORG", "MIS"}
     # the checkpoint remembers its format and reader options: only the file is given
-    report = evaluate(compose("evaluate", [f"checkpoint={tmp_path / 'run' / 'checkpoint'}", f"data.test={test_file}",
-                                           f"paths.output_dir={tmp_path / 'eval'}"]))
+    report = evaluate(
+        compose(
+            "evaluate",
+            [
+                f"checkpoint={tmp_path / 'run' / 'checkpoint'}",
+                f"data.test={test_file}",
+                f"paths.output_dir={tmp_path / 'eval'}",
+            ],
+        )
+    )
     assert report["label_kind"] == "span label"
     assert report["micro"]["support"] > 0
     words = [line.split() for line in (tmp_path / "eval" / "predictions.conll").read_text().splitlines() if line]

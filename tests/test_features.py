@@ -41,8 +41,14 @@ def span(text, sub, name):
 def test_clitic_words_take_the_whole_word():
     text = "وأصيب 7 آخرون بسيارة مفخخة."
     words, labels, stats = labels_for(text, [span(text, "وأصيب", "Injury"), span(text, "بسيارة مفخخة", "Instrument")])
-    assert list(zip(words, labels)) == [("وأصيب", "B-Injury"), ("7", "O"), ("آخرون", "O"),
-                                        ("بسيارة", "B-Instrument"), ("مفخخة", "I-Instrument"), (".", "O")]
+    assert list(zip(words, labels)) == [
+        ("وأصيب", "B-Injury"),
+        ("7", "O"),
+        ("آخرون", "O"),
+        ("بسيارة", "B-Instrument"),
+        ("مفخخة", "I-Instrument"),
+        (".", "O"),
+    ]
     assert stats.total == 0
 
 
@@ -63,18 +69,22 @@ def test_misaligned_gold_span_is_scored_on_the_words_it_touches():
 
 def test_overlapping_spans_are_counted():
     text = "نقطة عسكرية في منطقة العزبة"
-    _, labels, stats = labels_for(text, [span(text, "نقطة عسكرية في منطقة العزبة", "Target"),
-                                         span(text, "منطقة العزبة", "Place")])
+    _, labels, stats = labels_for(
+        text, [span(text, "نقطة عسكرية في منطقة العزبة", "Target"), span(text, "منطقة العزبة", "Place")]
+    )
     assert labels[0] == "B-Target" and labels[-1] == "I-Target"
     assert stats.counts["overlaps another span"] == 1
 
 
-@pytest.mark.parametrize("text,sub,name", [
-    ("وقع قـــصف على القرية", "قـــصف", "Shelling"),      # tatweel stays in the span
-    ("قُتِلَ شاب في الحي", "قُتِلَ", "Killing"),           # diacritics stay in the span
-    ("اعتقلت القوات ٣ أشخاص", "٣ أشخاص", "Person"),     # Arabic-Indic digits
-    ("اعتقلت القوات 3 أشخاص", "3 أشخاص", "Person"),     # Latin digits
-])
+@pytest.mark.parametrize(
+    "text,sub,name",
+    [
+        ("وقع قـــصف على القرية", "قـــصف", "Shelling"),  # tatweel stays in the span
+        ("قُتِلَ شاب في الحي", "قُتِلَ", "Killing"),  # diacritics stay in the span
+        ("اعتقلت القوات ٣ أشخاص", "٣ أشخاص", "Person"),  # Arabic-Indic digits
+        ("اعتقلت القوات 3 أشخاص", "3 أشخاص", "Person"),  # Latin digits
+    ],
+)
 def test_marks_and_digits_keep_original_offsets(text, sub, name):
     words, labels, stats = labels_for(text, [span(text, sub, name)])
     first = labels.index(f"B-{name}")
@@ -93,8 +103,12 @@ def test_tokenize_and_align_with_a_real_fast_tokenizer(tokenizer):
     prep = Preprocessing()
     words = ["وأصيب", "ومستودعاتهم", "قـــصف"]
     label2id = {"O": 0, "B-Injury": 1, "I-Injury": 2}
-    enc = tokenize_and_align({"words": [[prep.normalize(w) for w in words]], "word_labels": [[1, 0, 0]]},
-                             tokenizer, prep, b_to_i_map(label2id))
+    enc = tokenize_and_align(
+        {"words": [[prep.normalize(w) for w in words]], "word_labels": [[1, 0, 0]]},
+        tokenizer,
+        prep,
+        b_to_i_map(label2id),
+    )
     word_ids = enc.word_ids(0)
     labels = enc["labels"][0]
     assert word_ids.count(1) > 1, "the long word should split into several pieces"

@@ -399,7 +399,6 @@ def test_convert_runs_as_a_module(tmp_path):
 # --- the real AQMAR corpus ---------------------------------------------------------------------------------
 
 
-
 def test_aqmar_malformed_tags_are_reported_with_file_and_line():
     problems = violations(lambda: read_conll(AQMAR, labels=AQMAR_LABELS))
     assert len(problems) == 15

@@ -23,8 +23,18 @@ ROOT = Path(__file__).resolve().parents[1]
 def trained(tmp_path_factory, _tiny_cache):
     """Overfit both taggers on the six mini documents (train = dev)."""
     out = tmp_path_factory.mktemp("run")
-    cfg = compose("train", [f"paths.output_dir={out}", "model=tiny", "task=events", "debug=overfit",
-                            f"data.train={MINI}", f"data.dev={MINI}", "trainer.per_device_train_batch_size=4"])
+    cfg = compose(
+        "train",
+        [
+            f"paths.output_dir={out}",
+            "model=tiny",
+            "task=events",
+            "debug=overfit",
+            f"data.train={MINI}",
+            f"data.dev={MINI}",
+            "trainer.per_device_train_batch_size=4",
+        ],
+    )
     return train(cfg), Path(out) / "checkpoint"
 
 
@@ -48,8 +58,15 @@ def test_checkpoint_is_self_describing(trained):
     assert meta["labels"][:3] == ["O", "B-Attack", "I-Attack"]
     assert meta["schema"]["event_types"]["Injury"]["roles"] == ["Agent", "Victim", "Instrument", "Place", "Time"]
     assert meta["preprocessing"]["max_length"] == 128
-    for name in ("model.safetensors", "config.json", "tokenizer.json", "config.yaml", "dev_report.json",
-                 "arguments/model.safetensors", "arguments/hadath.json"):
+    for name in (
+        "model.safetensors",
+        "config.json",
+        "tokenizer.json",
+        "config.yaml",
+        "dev_report.json",
+        "arguments/model.safetensors",
+        "arguments/hadath.json",
+    ):
         assert (checkpoint / name).is_file(), name
     config = json.loads((checkpoint / "config.json").read_text())
     assert config["id2label"]["1"] == "B-Attack"
@@ -87,8 +104,9 @@ def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path)
 
 def run_cli(*args, stdin=None):
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, input=stdin, env=env,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, input=stdin, env=env, timeout=300
+    )
 
 
 def test_predict_cli_offsets_are_exact_on_long_crlf_and_marked_text(trained, tmp_path):
@@ -110,8 +128,14 @@ def test_predict_cli_offsets_are_exact_on_long_crlf_and_marked_text(trained, tmp
 def test_predict_cli_reads_stdin_and_writes_html(trained, tmp_path):
     _, checkpoint = trained
     out = tmp_path / "view.html"
-    done = run_cli("predict.py", f"checkpoint={checkpoint}", "article=-", "format=html", f"output={out}",
-                   stdin=read_jsonl(MINI)[1].text)
+    done = run_cli(
+        "predict.py",
+        f"checkpoint={checkpoint}",
+        "article=-",
+        "format=html",
+        f"output={out}",
+        stdin=read_jsonl(MINI)[1].text,
+    )
     assert done.returncode == 0, done.stderr
     page = out.read_text()
     assert 'dir="rtl"' in page and "اعتقلت<sub>Arrest</sub>" in page
@@ -122,7 +146,8 @@ def test_predict_cli_missing_checkpoint_is_one_clear_line(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         f"error: {tmp_path / 'nothing'} is not a hadath checkpoint (no such directory); "
-        "pass the 'checkpoint' folder of a training run"]
+        "pass the 'checkpoint' folder of a training run"
+    ]
 
 
 def test_missing_model_directory_names_both_ways_out():
@@ -143,9 +168,14 @@ def test_unreachable_hub_model_names_both_ways_out():
 
 def test_bad_annotations_stop_training_with_every_error_and_no_checkpoint(tmp_path):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "x", "text": "قصف", "events": [{"id": "E1", "type": "Riot", '
-                   '"trigger": {"start": 0, "end": 3, "text": "قصف"}}]}\n', encoding="utf-8")
-    done = run_cli("train.py", "model=tiny", f"data.train={bad}", f"data.dev={bad}", f"hydra.run.dir={tmp_path / 'run'}")
+    bad.write_text(
+        '{"id": "x", "text": "قصف", "events": [{"id": "E1", "type": "Riot", '
+        '"trigger": {"start": 0, "end": 3, "text": "قصف"}}]}\n',
+        encoding="utf-8",
+    )
+    done = run_cli(
+        "train.py", "model=tiny", f"data.train={bad}", f"data.dev={bad}", f"hydra.run.dir={tmp_path / 'run'}"
+    )
     assert done.returncode == 1
     assert f"{bad}:1: document x: event E1: unknown event type 'Riot'" in done.stderr
     assert not (tmp_path / "run" / "checkpoint").exists()
@@ -153,8 +183,18 @@ def test_bad_annotations_stop_training_with_every_error_and_no_checkpoint(tmp_pa
 
 def test_task_arguments_trains_on_top_of_an_earlier_trigger_tagger(trained, tmp_path):
     _, checkpoint = trained
-    cfg = compose("train", [f"paths.output_dir={tmp_path}", "model=tiny", "task=arguments",
-                            f"task.triggers_from={checkpoint}", "debug=fdr", f"data.train={MINI}", f"data.dev={MINI}"])
+    cfg = compose(
+        "train",
+        [
+            f"paths.output_dir={tmp_path}",
+            "model=tiny",
+            "task=arguments",
+            f"task.triggers_from={checkpoint}",
+            "debug=fdr",
+            f"data.train={MINI}",
+            f"data.dev={MINI}",
+        ],
+    )
     results = train(cfg)
     new = tmp_path / "checkpoint"
     assert (new / "arguments" / "model.safetensors").is_file()

@@ -11,7 +11,20 @@ def texts(text, spans):
 
 def test_words_split_punctuation_but_keep_clitics():
     text = "وأصيب 7 آخرون «بسيارة مفخخة»، (قسد)."
-    assert texts(text, word_spans(text)) == ["وأصيب", "7", "آخرون", "«", "بسيارة", "مفخخة", "»", "،", "(", "قسد", ")", "."]
+    assert texts(text, word_spans(text)) == [
+        "وأصيب",
+        "7",
+        "آخرون",
+        "«",
+        "بسيارة",
+        "مفخخة",
+        "»",
+        "،",
+        "(",
+        "قسد",
+        ")",
+        ".",
+    ]
 
 
 def test_words_keep_inner_punctuation_and_treat_direction_marks_as_space():
@@ -21,13 +34,21 @@ def test_words_keep_inner_punctuation_and_treat_direction_marks_as_space():
 
 def test_sentences_end_at_arabic_and_latin_terminators_and_line_breaks():
     text = "قصفت القوات القرية. هل انتهى الهجوم؟ نعم؛ استمر\nسطر جديد!"
-    assert texts(text, split_sentences(text)) == ["قصفت القوات القرية.", "هل انتهى الهجوم؟", "نعم؛", "استمر", "سطر جديد!"]
+    assert texts(text, split_sentences(text)) == [
+        "قصفت القوات القرية.",
+        "هل انتهى الهجوم؟",
+        "نعم؛",
+        "استمر",
+        "سطر جديد!",
+    ]
 
 
 def test_sentences_ignore_dots_in_numbers_dates_and_abbreviations():
     text = "أصيب 3.5 بالمئة في 4.6.2024 وقال د. سامر الحلبي إن الوضع مستقر. انتهى."
     assert texts(text, split_sentences(text)) == [
-        "أصيب 3.5 بالمئة في 4.6.2024 وقال د. سامر الحلبي إن الوضع مستقر.", "انتهى."]
+        "أصيب 3.5 بالمئة في 4.6.2024 وقال د. سامر الحلبي إن الوضع مستقر.",
+        "انتهى.",
+    ]
 
 
 def test_sentences_keep_closing_quote_and_handle_crlf():

@@ -42,9 +42,17 @@ from hadath.text.words import PUNCTUATION
 
 ANNOTATIONS = Path(__file__).resolve().parents[2] / "annotations"
 ALLOW_FILE = ANNOTATIONS / "check-allow.txt"
-SEVERITY = {"unannotated": "error", "type-conflict": "error", "crosses-sentence": "error",
-            "outside-sentence": "warning", "word-boundary": "error", "punctuation": "error",
-            "role": "error", "unknown-type": "error", "allow-list": "error"}
+SEVERITY = {
+    "unannotated": "error",
+    "type-conflict": "error",
+    "crosses-sentence": "error",
+    "outside-sentence": "warning",
+    "word-boundary": "error",
+    "punctuation": "error",
+    "role": "error",
+    "unknown-type": "error",
+    "allow-list": "error",
+}
 Located = list[tuple[str, Document]]  # (file name, document)
 
 
@@ -63,12 +71,14 @@ class Finding:
         return SEVERITY[self.kind]
 
     def line(self) -> str:
-        return (f'{self.file}: {self.doc_id} [{self.start}:{self.end}] {self.severity} {self.kind}: '
-                f'"{self.text}" {self.message}')
+        return (
+            f"{self.file}: {self.doc_id} [{self.start}:{self.end}] {self.severity} {self.kind}: "
+            f'"{self.text}" {self.message}'
+        )
 
 
 def _finding(file: str, doc: Document, span: Span, kind: str, message: str) -> Finding:
-    return Finding(file, doc.id, span.start, span.end, kind, doc.text[span.start:span.end], message)
+    return Finding(file, doc.id, span.start, span.end, kind, doc.text[span.start : span.end], message)
 
 
 def check_documents(located: Located, schema: Schema) -> list[Finding]:
@@ -103,8 +113,11 @@ def _edge_findings(file: str, doc: Document, span: Span, starts: set[int], ends:
     inside = [side for side, ok in (("starts", span.start in starts), ("ends", span.end in ends)) if not ok]
     if inside:
         yield _finding(file, doc, span, "word-boundary", f"{' and '.join(inside)} inside a word")
-    marks = [doc.text[i] for i in sorted({span.start, span.end - 1})
-             if doc.text[i] in PUNCTUATION and not _balanced(span.text, doc.text[i])]
+    marks = [
+        doc.text[i]
+        for i in sorted({span.start, span.end - 1})
+        if doc.text[i] in PUNCTUATION and not _balanced(span.text, doc.text[i])
+    ]
     if marks:
         yield _finding(file, doc, span, "punctuation", f"begins or ends with punctuation {' '.join(marks)}")
 
@@ -118,16 +131,27 @@ def _balanced(text: str, mark: str) -> bool:
     return partner is not None and text.count(mark) == text.count(partner)
 
 
-def _sentence_findings(file: str, doc: Document, span: Span, home: tuple[int, int] | None,
-                       sentences: list[tuple[int, int]], trigger: Span | None = None) -> Iterator[Finding]:
+def _sentence_findings(
+    file: str,
+    doc: Document,
+    span: Span,
+    home: tuple[int, int] | None,
+    sentences: list[tuple[int, int]],
+    trigger: Span | None = None,
+) -> Iterator[Finding]:
     """A span over two sentences; else, an argument outside its trigger's sentence ``home``."""
     touched = [s for s in sentences if s[0] < span.end and span.start < s[1]]
     if len(touched) > 1:
         edges = " and ".join(f"[{s}:{e}]" for s, e in touched)
         yield _finding(file, doc, span, "crosses-sentence", f"crosses a sentence boundary (sentences {edges})")
     elif trigger is not None and home is not None and not (home[0] <= span.start and span.end <= home[1]):
-        yield _finding(file, doc, span, "outside-sentence", f"is not in the sentence of its trigger "
-                       f'"{trigger.text}" [{trigger.start}:{trigger.end}]')
+        yield _finding(
+            file,
+            doc,
+            span,
+            "outside-sentence",
+            f'is not in the sentence of its trigger "{trigger.text}" [{trigger.start}:{trigger.end}]',
+        )
 
 
 def _covering(sentences: list[tuple[int, int]], span: Span) -> tuple[int, int] | None:
@@ -139,14 +163,22 @@ def _surface_findings(located: Located) -> list[Finding]:
     forms: dict[str, list[tuple[str, Document, Span, str]]] = defaultdict(list)
     for file, doc in located:
         for event in doc.events:
-            forms[doc.text[event.trigger.start:event.trigger.end]].append((file, doc, event.trigger, event.type))
+            forms[doc.text[event.trigger.start : event.trigger.end]].append((file, doc, event.trigger, event.type))
     found = [f for seen in forms.values() for f in _type_conflicts(seen)]
     for file, doc in located:
         for span in _unannotated(doc, forms):
             _, first_doc, first, _ = forms[span.text][0]
             types = "/".join(Counter(t for *_, t in forms[span.text]))
-            found.append(_finding(file, doc, span, "unannotated", f"is a {types} trigger elsewhere "
-                                  f"(first: {first_doc.id} [{first.start}:{first.end}]) but not annotated here"))
+            found.append(
+                _finding(
+                    file,
+                    doc,
+                    span,
+                    "unannotated",
+                    f"is a {types} trigger elsewhere "
+                    f"(first: {first_doc.id} [{first.start}:{first.end}]) but not annotated here",
+                )
+            )
     return found
 
 
@@ -157,8 +189,14 @@ def _type_conflicts(seen: list[tuple[str, Document, Span, str]]) -> Iterator[Fin
     _, first_doc, first, _ = next(s for s in seen if s[3] == usual)
     for file, doc, span, event_type in seen:
         if event_type != usual:
-            yield _finding(file, doc, span, "type-conflict", f"is {event_type} here but {usual} in {types[usual]} "
-                           f"other place(s) (first: {first_doc.id} [{first.start}:{first.end}])")
+            yield _finding(
+                file,
+                doc,
+                span,
+                "type-conflict",
+                f"is {event_type} here but {usual} in {types[usual]} "
+                f"other place(s) (first: {first_doc.id} [{first.start}:{first.end}])",
+            )
 
 
 def _unannotated(doc: Document, forms: Iterable[str]) -> Iterator[Span]:
@@ -185,8 +223,17 @@ def read_allow_list(path: Path) -> tuple[set[tuple[str, int, str]], list[Finding
             continue
         fields = line.split("\t", 3)
         if len(fields) < 4 or not fields[1].strip().isdigit() or fields[2] not in SEVERITY or not fields[3].strip():
-            bad.append(Finding(f"{path}:{lineno}", "-", 0, 0, "allow-list", line,
-                               "needs doc_id<TAB>start<TAB>kind<TAB>reason with a known kind"))
+            bad.append(
+                Finding(
+                    f"{path}:{lineno}",
+                    "-",
+                    0,
+                    0,
+                    "allow-list",
+                    line,
+                    "needs doc_id<TAB>start<TAB>kind<TAB>reason with a known kind",
+                )
+            )
             continue
         entries.add((fields[0], int(fields[1]), fields[2]))
     return entries, bad
@@ -203,9 +250,11 @@ def run_check(located: Located, schema: Schema, allow_path: Path) -> int:
     severities = Counter(f.severity for f in reported)
     unused = len(entries - {(f.doc_id, f.start, f.kind) for f in allowed})
     files = len({file for file, _ in located})
-    print(f"{severities['error']} error(s), {severities['warning']} warning(s) in {len(located)} documents "
-          f"from {files} file(s); {len(allowed)} justified cases allowed"
-          + (f"; {unused} allow-list entries matched nothing" if unused else ""))
+    print(
+        f"{severities['error']} error(s), {severities['warning']} warning(s) in {len(located)} documents "
+        f"from {files} file(s); {len(allowed)} justified cases allowed"
+        + (f"; {unused} allow-list entries matched nothing" if unused else "")
+    )
     return 1 if reported else 0
 
 
@@ -222,23 +271,30 @@ def corpus_stats(located: Located) -> dict:
         split = str(doc.meta.get("split") or Path(file).stem)
         n_words = len(word_spans(doc.text))
         row = splits[split]
-        row.update(documents=1, words=n_words, sentences=len(split_sentences(doc.text)), events=len(doc.events),
-                   arguments=sum(len(e.arguments) for e in doc.events))
+        row.update(
+            documents=1,
+            words=n_words,
+            sentences=len(split_sentences(doc.text)),
+            events=len(doc.events),
+            arguments=sum(len(e.arguments) for e in doc.events),
+        )
         row["max_words"] = max(row["max_words"], n_words)
         for event in doc.events:
             types[event.type].update([split, "total"])
-            forms[event.type][doc.text[event.trigger.start:event.trigger.end]] += 1
+            forms[event.type][doc.text[event.trigger.start : event.trigger.end]] += 1
             for arg in event.arguments:
                 roles[arg.role].update([split, "total"])
     total = sum(splits.values(), Counter())
     total["max_words"] = max((r["max_words"] for r in splits.values()), default=0)
     fields = ("documents", "words", "sentences", "events", "arguments", "max_words")
-    return {"splits": {s: {f: splits[s][f] for f in fields} for s in sorted(splits)},
-            "total": {f: total[f] for f in fields},
-            "event_types": {t: dict(sorted(c.items())) for t, c in sorted(types.items())},
-            "roles": {r: dict(sorted(c.items())) for r, c in sorted(roles.items())},
-            "trigger_forms": {t: {"distinct": len(c), "forms": dict(c.most_common())} for t, c in sorted(forms.items())},
-            "max_document_words": total["max_words"]}
+    return {
+        "splits": {s: {f: splits[s][f] for f in fields} for s in sorted(splits)},
+        "total": {f: total[f] for f in fields},
+        "event_types": {t: dict(sorted(c.items())) for t, c in sorted(types.items())},
+        "roles": {r: dict(sorted(c.items())) for r, c in sorted(roles.items())},
+        "trigger_forms": {t: {"distinct": len(c), "forms": dict(c.most_common())} for t, c in sorted(forms.items())},
+        "max_document_words": total["max_words"],
+    }
 
 
 def format_stats(stats: dict) -> str:
@@ -248,7 +304,10 @@ def format_stats(stats: dict) -> str:
     for name, row in [*stats["splits"].items(), ("total", stats["total"])]:
         lines.append(f"{name:<20}" + "".join(f"{row[c]:>11d}" for c in cols))
     splits = [*stats["splits"], "total"]
-    for title, table, extra in (("event type", stats["event_types"], "distinct triggers"), ("role", stats["roles"], "")):
+    for title, table, extra in (
+        ("event type", stats["event_types"], "distinct triggers"),
+        ("role", stats["roles"], ""),
+    ):
         lines += ["", f"{title:<20}" + "".join(f"{s:>11}" for s in splits) + (f"{extra:>19}" if extra else "")]
         for name, counts in table.items():
             distinct = f"{stats['trigger_forms'][name]['distinct']:>19d}" if extra else ""

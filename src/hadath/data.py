@@ -39,8 +39,9 @@ def read_conll_split(paths, options: dict | None = None) -> tuple[list[Document]
     return docs, sorted(labels)
 
 
-def trigger_rows(docs: list[Document], tokenizer, prep: Preprocessing, label2id: dict[str, int],
-                 stats: AlignmentStats) -> list[dict]:
+def trigger_rows(
+    docs: list[Document], tokenizer, prep: Preprocessing, label2id: dict[str, int], stats: AlignmentStats
+) -> list[dict]:
     """One row per window: normalised words and trigger label ids (-100 where a span cannot be used)."""
     rows = []
     for doc in docs:
@@ -48,13 +49,18 @@ def trigger_rows(docs: list[Document], tokenizer, prep: Preprocessing, label2id:
         for window in document_windows(doc.text, tokenizer, prep, words=doc_words(doc)):
             words = list(window.words)
             labels = bio_word_labels(words, spans, stats, doc.id, doc.text)
-            rows.append({"words": [prep.normalize(doc.text[s:e]) for s, e in words],
-                         "word_labels": [label2id[x] if x else -100 for x in labels]})
+            rows.append(
+                {
+                    "words": [prep.normalize(doc.text[s:e]) for s, e in words],
+                    "word_labels": [label2id[x] if x else -100 for x in labels],
+                }
+            )
     return rows
 
 
-def argument_rows(docs: list[Document], tokenizer, prep: Preprocessing, label2id: dict[str, int],
-                  stats: AlignmentStats) -> list[dict]:
+def argument_rows(
+    docs: list[Document], tokenizer, prep: Preprocessing, label2id: dict[str, int], stats: AlignmentStats
+) -> list[dict]:
     """One row per gold event: its window with the trigger marked, and role label ids."""
     rows = []
     for doc in docs:
@@ -62,8 +68,9 @@ def argument_rows(docs: list[Document], tokenizer, prep: Preprocessing, label2id
         for event in doc.events:
             window = next((w for w in windows if w.start <= event.trigger.start < w.end), None)
             if window is None:
-                stats.add("trigger outside every window", doc.id, event.trigger.start, event.trigger.end,
-                          event.trigger.text)
+                stats.add(
+                    "trigger outside every window", doc.id, event.trigger.start, event.trigger.end, event.trigger.text
+                )
                 continue
             words = list(window.words)
             inside = [i for i, (s, e) in enumerate(words) if s < event.trigger.end and event.trigger.start < e]

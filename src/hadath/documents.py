@@ -54,8 +54,12 @@ class Event:
         trigger = self.trigger.to_dict()
         if self.score is not None:
             trigger["score"] = round(self.score, 4)
-        return {"id": self.id, "type": self.type, "trigger": trigger,
-                "arguments": [a.to_dict() for a in self.arguments]}
+        return {
+            "id": self.id,
+            "type": self.type,
+            "trigger": trigger,
+            "arguments": [a.to_dict() for a in self.arguments],
+        }
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,7 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, "meta": dict(self.meta),
-                "events": [e.to_dict() for e in self.events]}
+        return {"id": self.id, "text": self.text, "meta": dict(self.meta), "events": [e.to_dict() for e in self.events]}
 
 
 class AnnotationError(ValueError):
@@ -128,7 +131,9 @@ def _parse_event(raw: Any, text: str, schema: Schema, where: str, problems: Prob
     here = f"{where}: event {event_id}"
     ok = True
     if event_type not in schema.event_types:
-        problems.add(here, f"unknown event type {event_type!r} (schema {schema.id} has {', '.join(schema.event_types)})")
+        problems.add(
+            here, f"unknown event type {event_type!r} (schema {schema.id} has {', '.join(schema.event_types)})"
+        )
         ok = False
     trigger = _parse_span(raw.get("trigger"), text, f"{here}: trigger", problems)
     arguments = []
@@ -136,8 +141,10 @@ def _parse_event(raw: Any, text: str, schema: Schema, where: str, problems: Prob
         role = arg.get("role") if isinstance(arg, dict) else None
         span = _parse_span(arg, text, f"{here}: argument {role}", problems)
         if event_type in schema.event_types and not schema.allows(event_type, role):
-            problems.add(f"{here}: argument {role} {_show(arg)}",
-                         f"role {role!r} is not allowed for {event_type} (allowed: {', '.join(schema.event_types[event_type])})")
+            problems.add(
+                f"{here}: argument {role} {_show(arg)}",
+                f"role {role!r} is not allowed for {event_type} (allowed: {', '.join(schema.event_types[event_type])})",
+            )
             ok = False
         if span:
             arguments.append(Argument(str(role), span))
@@ -171,12 +178,15 @@ def _check_events(events: list[Event], where: str, problems: Problems) -> None:
         seen.add(event.id)
         for other in events[i + 1 :]:
             if event.trigger.overlaps(other.trigger):
-                problems.add(f"{where}: event {event.id} trigger {_show(event.trigger)}",
-                             f"overlaps the trigger of event {other.id} {_show(other.trigger)}")
+                problems.add(
+                    f"{where}: event {event.id} trigger {_show(event.trigger)}",
+                    f"overlaps the trigger of event {other.id} {_show(other.trigger)}",
+                )
         for arg in event.arguments:
             if arg.span.overlaps(event.trigger):
-                problems.add(f"{where}: event {event.id} argument {arg.role} {_show(arg.span)}",
-                             "overlaps its own trigger")
+                problems.add(
+                    f"{where}: event {event.id} argument {arg.role} {_show(arg.span)}", "overlaps its own trigger"
+                )
 
 
 def check_unique_ids(docs: Iterable[tuple[str, Document]], problems: Problems) -> None:

@@ -38,12 +38,19 @@ def seqeval_report(gold: list[list[str]], pred: list[list[str]]) -> dict:
     raw = classification_report(gold, pred, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
 
     def row(values: dict) -> dict:
-        return {"precision": float(values["precision"]), "recall": float(values["recall"]),
-                "f1": float(values["f1-score"]), "support": int(values["support"])}
+        return {
+            "precision": float(values["precision"]),
+            "recall": float(values["recall"]),
+            "f1": float(values["f1-score"]),
+            "support": int(values["support"]),
+        }
 
     averages = {"micro avg", "macro avg", "weighted avg"}
-    return {"per_label": {k: row(v) for k, v in sorted(raw.items()) if k not in averages},
-            "micro": row(raw["micro avg"]), "macro": row(raw["macro avg"])}
+    return {
+        "per_label": {k: row(v) for k, v in sorted(raw.items()) if k not in averages},
+        "micro": row(raw["micro avg"]),
+        "macro": row(raw["macro avg"]),
+    }
 
 
 def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: str = "test"):
@@ -60,15 +67,21 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: s
             gold = [x or "O" for x in bio_word_labels(segment.words, spans, stats, doc.id, doc.text, expand=True)]
             gold_rows.append(gold)
             pred_rows.append(segment.labels)
-            conll_blocks.append("\n".join(f"{doc.text[s:e]} {g} {p}" for (s, e), g, p in
-                                          zip(segment.words, gold, segment.labels)))
+            conll_blocks.append(
+                "\n".join(f"{doc.text[s:e]} {g} {p}" for (s, e), g, p in zip(segment.words, gold, segment.labels))
+            )
             found += [(segment, span) for span in segment.spans]
         predicted.append(extractor.predict_document(doc))
         if extractor.arguments is not None and doc.events:
             _score_roles(extractor, doc, stats, role_gold, role_pred, with_gold_triggers)
-    report = {"split": split_name, "documents": len(docs), "mode": MODE,
-              "label_kind": "event type" if extractor.schema.roles else "span label", **seqeval_report(gold_rows, pred_rows),
-              "alignment": {"gold_spans_off_word_boundaries": stats.total, "examples": stats.examples[:10]}}
+    report = {
+        "split": split_name,
+        "documents": len(docs),
+        "mode": MODE,
+        "label_kind": "event type" if extractor.schema.roles else "span label",
+        **seqeval_report(gold_rows, pred_rows),
+        "alignment": {"gold_spans_off_word_boundaries": stats.total, "examples": stats.examples[:10]},
+    }
     if extractor.arguments is not None:
         from hadath.event_metrics import score_events
 
@@ -79,8 +92,14 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: s
     return report, predicted, "\n\n".join(conll_blocks) + "\n"
 
 
-def _score_roles(extractor: Extractor, doc: Document, stats: AlignmentStats, role_gold: list, role_pred: list,
-                 with_gold_triggers: list) -> None:
+def _score_roles(
+    extractor: Extractor,
+    doc: Document,
+    stats: AlignmentStats,
+    role_gold: list,
+    role_pred: list,
+    with_gold_triggers: list,
+) -> None:
     """Role labels for each gold trigger's window, and the document with gold triggers + predicted arguments."""
     tagged = extractor.tag_arguments(doc.text, [(e.trigger, e.type) for e in doc.events])
     events = []
@@ -98,8 +117,7 @@ def evaluate(cfg: DictConfig) -> dict:
     from hadath.reports import format_report
 
     meta = read_meta(cfg.checkpoint)
-    extractor = Extractor.from_pretrained(cfg.checkpoint, batch_size=cfg.eval_batch_size,
-                                          device=cfg.get("device"))
+    extractor = Extractor.from_pretrained(cfg.checkpoint, batch_size=cfg.eval_batch_size, device=cfg.get("device"))
     docs = _load_test(cfg, meta, extractor)
     name = "test" if OmegaConf.is_list(cfg.data.test) else Path(str(cfg.data.test)).stem
     report, predicted, conll = evaluate_documents(extractor, docs, split_name=name)
@@ -133,7 +151,11 @@ def _load_test(cfg: DictConfig, meta: dict, extractor: Extractor) -> list[Docume
         docs, labels = read_conll_split(paths, options)
         unknown = sorted(set(labels) - set(extractor.schema.event_types))
         if unknown:  # scored (the model can only miss them), but say so: it is often the wrong tag set
-            log.warning("%s: labels %s are not among the checkpoint's %s; they count as missed", test, unknown,
-                        sorted(extractor.schema.event_types))
+            log.warning(
+                "%s: labels %s are not among the checkpoint's %s; they count as missed",
+                test,
+                unknown,
+                sorted(extractor.schema.event_types),
+            )
         return docs
     return load_documents(cfg.data.test, extractor.schema, data_format)

@@ -104,8 +104,9 @@ def _items(docs: Iterable[Document]) -> tuple[list[_Item], list[_Item]]:
         for event in doc.events:
             trigger = (event.trigger.start, event.trigger.end)
             triggers.append(_Item(doc.id, trigger, event.type))
-            arguments += [_Item(doc.id, trigger, event.type, (a.span.start, a.span.end), a.role)
-                          for a in event.arguments]
+            arguments += [
+                _Item(doc.id, trigger, event.type, (a.span.start, a.span.end), a.role) for a in event.arguments
+            ]
     return triggers, arguments
 
 
@@ -128,8 +129,9 @@ def _match(gold: list[_Item], pred: list[_Item], key: Callable[[_Item], tuple]) 
     return pairs
 
 
-def _tally(gold: list[_Item], pred: list[_Item], pairs: list[tuple[_Item, _Item]],
-           group: Callable[[_Item], str]) -> dict[str, Counter]:
+def _tally(
+    gold: list[_Item], pred: list[_Item], pairs: list[tuple[_Item, _Item]], group: Callable[[_Item], str]
+) -> dict[str, Counter]:
     """Counts ``tp``, ``n_gold`` and ``n_pred`` per group. A matched prediction counts under its gold item's group."""
     counts: dict[str, Counter] = defaultdict(Counter)
     matched = Counter(p for _, p in pairs)
@@ -169,12 +171,15 @@ def format_event_table(scores: dict) -> str:
     lines = [f"{'level':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'gold':>8}{'pred':>8}{'tp':>8}"]
     for level in LEVELS:
         m = scores[level]
-        lines.append(f"{level:<20}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}"
-                     f"{m['n_gold']:>8d}{m['n_pred']:>8d}{m['tp']:>8d}")
+        lines.append(
+            f"{level:<20}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}"
+            f"{m['n_gold']:>8d}{m['n_pred']:>8d}{m['tp']:>8d}"
+        )
     lines += ["", f"{'event type':<20}{'TC f1':>10}{'AC f1':>10}{'gold ev':>10}{'gold arg':>10}"]
     for name, m in scores.get("per_type", {}).items():
-        lines.append(f"{name:<20}{m['TC']['f1']:>10.3f}{m['AC']['f1']:>10.3f}"
-                     f"{m['TC']['n_gold']:>10d}{m['AC']['n_gold']:>10d}")
+        lines.append(
+            f"{name:<20}{m['TC']['f1']:>10.3f}{m['AC']['f1']:>10.3f}{m['TC']['n_gold']:>10d}{m['AC']['n_gold']:>10d}"
+        )
     macro = scores.get("macro", {})
     lines.append("-" * 60)
     lines.append(f"{'macro avg':<20}{macro.get('TC', 0.0):>10.3f}{macro.get('AC', 0.0):>10.3f}")

@@ -93,7 +93,9 @@ def bio_word_labels(
             reason = "overlaps another span"
         if reason == "not on word boundaries" and expand and all(labels[i] == "O" for i in inside):
             if stats is not None:
-                stats.add("not on word boundaries (scored on the words it touches)", doc_id, start, end, text[start:end])
+                stats.add(
+                    "not on word boundaries (scored on the words it touches)", doc_id, start, end, text[start:end]
+                )
             first, last, reason = inside[0], inside[-1], None
         if reason:
             if stats is not None:
@@ -118,16 +120,18 @@ def token_costs(text: str, tokenizer, prep: Preprocessing, words: list[WordSpan]
     return {span: len(ids) for span, ids in zip(spans, pieces)}
 
 
-def document_windows(text: str, tokenizer, prep: Preprocessing, reserved: int = 0,
-                     words: list[WordSpan] | None = None) -> list[Window]:
+def document_windows(
+    text: str, tokenizer, prep: Preprocessing, reserved: int = 0, words: list[WordSpan] | None = None
+) -> list[Window]:
     """Windows of ``text`` that fit ``prep.max_length`` sub-tokens with special tokens and ``reserved`` extra.
 
     ``words`` overrides the word split (token-level corpora carry their own tokens).
     """
     costs = token_costs(text, tokenizer, prep, words)
     budget = prep.max_length - tokenizer.num_special_tokens_to_add() - reserved
-    return make_windows(text, budget, prep.stride, cost=lambda w: costs.get(w, 1), pack=prep.pack_sentences,
-                        words=words)
+    return make_windows(
+        text, budget, prep.stride, cost=lambda w: costs.get(w, 1), pack=prep.pack_sentences, words=words
+    )
 
 
 def doc_words(doc) -> list[WordSpan] | None:
@@ -136,8 +140,9 @@ def doc_words(doc) -> list[WordSpan] | None:
     return [tuple(t) for t in tokens] if tokens else None
 
 
-def align_labels(word_ids: list[int | None], word_label_ids: list[int], label_all_tokens: bool,
-                 b_to_i: dict[int, int]) -> list[int]:
+def align_labels(
+    word_ids: list[int | None], word_label_ids: list[int], label_all_tokens: bool, b_to_i: dict[int, int]
+) -> list[int]:
     """Sub-token labels from word labels: first piece labelled, the rest IGNORE (or I- with label_all_tokens)."""
     out, previous = [], None
     for wid in word_ids:

@@ -54,7 +54,9 @@ def read_meta(checkpoint: str | Path) -> dict:
     path = Path(checkpoint) / META_FILE
     if not path.is_file():
         what = "no such directory" if not Path(checkpoint).is_dir() else f"no {META_FILE} in it"
-        raise CheckpointError(f"{checkpoint} is not a hadath checkpoint ({what}); pass the 'checkpoint' folder of a training run")
+        raise CheckpointError(
+            f"{checkpoint} is not a hadath checkpoint ({what}); pass the 'checkpoint' folder of a training run"
+        )
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -117,8 +119,10 @@ class Extractor:
                 start, end, trigger_text = char_span(text, segment.words, span)
                 found.append((Span(start, end, trigger_text), span.name, span.score, segment))
         arguments = self.predict_arguments(text, [(trigger, etype) for trigger, etype, _, _ in found])
-        return [Event(f"E{i}", etype, trigger, tuple(args), score)
-                for i, ((trigger, etype, score, _), args) in enumerate(zip(found, arguments), start=1)]
+        return [
+            Event(f"E{i}", etype, trigger, tuple(args), score)
+            for i, ((trigger, etype, score, _), args) in enumerate(zip(found, arguments), start=1)
+        ]
 
     def predict_document(self, doc: Document) -> Document:
         return Document(doc.id, doc.text, tuple(self.predict(doc.text, doc_words(doc))), dict(doc.meta))

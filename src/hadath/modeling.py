@@ -77,8 +77,12 @@ def load_token_classifier(name_or_path: str, labels: list[str] | None = None):
 
     kwargs = {}
     if labels is not None:
-        kwargs = {"num_labels": len(labels), "id2label": dict(enumerate(labels)),
-                  "label2id": {label: i for i, label in enumerate(labels)}, "ignore_mismatched_sizes": True}
+        kwargs = {
+            "num_labels": len(labels),
+            "id2label": dict(enumerate(labels)),
+            "label2id": {label: i for i, label in enumerate(labels)},
+            "ignore_mismatched_sizes": True,
+        }
     try:
         with quiet_loading():
             return AutoModelForTokenClassification.from_pretrained(name_or_path, **kwargs)
@@ -86,13 +90,26 @@ def load_token_classifier(name_or_path: str, labels: list[str] | None = None):
         raise _explain(name_or_path, err) from None
 
 
-def build_tiny(texts: list[str], vocab_size: int = 3000, hidden_size: int = 128, num_hidden_layers: int = 2,
-               num_attention_heads: int = 2, intermediate_size: int = 256, max_position_embeddings: int = 512,
-               seed: int = 0) -> Path:
+def build_tiny(
+    texts: list[str],
+    vocab_size: int = 3000,
+    hidden_size: int = 128,
+    num_hidden_layers: int = 2,
+    num_attention_heads: int = 2,
+    intermediate_size: int = 256,
+    max_position_embeddings: int = 512,
+    seed: int = 0,
+) -> Path:
     """Directory of a tiny BERT with a WordPiece vocabulary trained on ``texts``; built once per settings."""
-    settings = dict(vocab_size=vocab_size, hidden_size=hidden_size, num_hidden_layers=num_hidden_layers,
-                    num_attention_heads=num_attention_heads, intermediate_size=intermediate_size,
-                    max_position_embeddings=max_position_embeddings, seed=seed)
+    settings = dict(
+        vocab_size=vocab_size,
+        hidden_size=hidden_size,
+        num_hidden_layers=num_hidden_layers,
+        num_attention_heads=num_attention_heads,
+        intermediate_size=intermediate_size,
+        max_position_embeddings=max_position_embeddings,
+        seed=seed,
+    )
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
     for text in texts:
         digest.update(text.encode())
@@ -124,10 +141,19 @@ def _write_tiny(out: Path, texts: list[str], settings: dict) -> None:
     from tokenizers.processors import TemplateProcessing
 
     core.post_processor = TemplateProcessing(
-        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-        special_tokens=[("[CLS]", core.token_to_id("[CLS]")), ("[SEP]", core.token_to_id("[SEP]"))])
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="[UNK]", pad_token="[PAD]", model_max_length=512,
-                                        cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]")
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", core.token_to_id("[CLS]")), ("[SEP]", core.token_to_id("[SEP]"))],
+    )
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=core,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        model_max_length=512,
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+    )
     config = BertConfig(**{k: v for k, v in settings.items() if k != "seed"} | {"vocab_size": len(tokenizer)})
     torch.manual_seed(settings["seed"])
     model = BertModel(config)

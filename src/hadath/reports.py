@@ -8,7 +8,10 @@ import html
 def label_table(title: str, section: dict) -> str:
     """A fixed-width table of per-label precision, recall, F1 and support, then micro and macro rows."""
     lines = [title, f"{'label':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
-    rows = list(section.get("per_label", {}).items()) + [("micro avg", section["micro"]), ("macro avg", section["macro"])]
+    rows = list(section.get("per_label", {}).items()) + [
+        ("micro avg", section["micro"]),
+        ("macro avg", section["macro"]),
+    ]
     for i, (label, m) in enumerate(rows):
         if i == len(rows) - 2:
             lines.append("-" * 62)
@@ -18,24 +21,40 @@ def label_table(title: str, section: dict) -> str:
 
 def format_report(report: dict) -> str:
     """The console view of an evaluation report."""
-    parts = [f"{report.get('split', '')}: {report.get('documents', 0)} documents, {report['mode']}",
-             label_table("Triggers (per event type)" if report.get("label_kind") != "span label"
-                         else "Spans (per label)", report)]
+    parts = [
+        f"{report.get('split', '')}: {report.get('documents', 0)} documents, {report['mode']}",
+        label_table(
+            "Triggers (per event type)" if report.get("label_kind") != "span label" else "Spans (per label)", report
+        ),
+    ]
     if "roles" in report:
         parts.append(label_table("Roles (given gold triggers)", report["roles"]))
     if "events" in report:
         from hadath.event_metrics import format_event_table
 
         parts.append("Event level, end to end (predicted triggers)\n" + format_event_table(report["events"]))
-        parts.append("Event level, arguments given gold triggers\n" + format_event_table(report["events_gold_triggers"]))
+        parts.append(
+            "Event level, arguments given gold triggers\n" + format_event_table(report["events_gold_triggers"])
+        )
     misaligned = report.get("alignment", {}).get("gold_spans_off_word_boundaries", 0)
     if misaligned:
         parts.append(f"note: {misaligned} gold span(s) do not lie on word boundaries; scored on the words they touch")
     return "\n\n".join(parts)
 
 
-COLOURS = ["#fde2e4", "#e2ece9", "#fff1c1", "#dfe7fd", "#f0dff8", "#d8f3dc", "#ffe5d9", "#e9ecef", "#cddafd",
-           "#fad2e1", "#bee1e6"]
+COLOURS = [
+    "#fde2e4",
+    "#e2ece9",
+    "#fff1c1",
+    "#dfe7fd",
+    "#f0dff8",
+    "#d8f3dc",
+    "#ffe5d9",
+    "#e9ecef",
+    "#cddafd",
+    "#fad2e1",
+    "#bee1e6",
+]
 
 
 def events_html(text: str, events: list[dict], title: str = "hadath") -> str:
@@ -46,19 +65,25 @@ def events_html(text: str, events: list[dict], title: str = "hadath") -> str:
     body, cursor = [], 0
     for start, end, event in marks:
         body.append(html.escape(text[cursor:start]))
-        body.append(f'<mark style="background:{colour[event["type"]]}" title="{html.escape(event["type"])}">'
-                    f'{html.escape(text[start:end])}<sub>{html.escape(event["type"])}</sub></mark>')
+        body.append(
+            f'<mark style="background:{colour[event["type"]]}" title="{html.escape(event["type"])}">'
+            f"{html.escape(text[start:end])}<sub>{html.escape(event['type'])}</sub></mark>"
+        )
         cursor = end
     body.append(html.escape(text[cursor:]))
     rows = []
     for event in events:
         args = "; ".join(f"<b>{html.escape(a['role'])}</b>: {html.escape(a['text'])}" for a in event["arguments"])
-        rows.append(f"<tr><td>{html.escape(event['type'])}</td><td>{html.escape(event['trigger']['text'])}</td>"
-                    f"<td>{event['trigger']['start']}–{event['trigger']['end']}</td><td>{args}</td></tr>")
-    return (f'<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:2}"
-            "mark{padding:0 .2em;border-radius:.2em}sub{font-size:.6em;direction:ltr}"
-            "table{border-collapse:collapse}td{border:1px solid #ccc;padding:.2em .5em}</style></head><body>"
-            f'<p style="white-space:pre-wrap">{"".join(body)}</p>'
-            "<table><tr><th>type</th><th>trigger</th><th>offsets</th><th>arguments</th></tr>"
-            f'{"".join(rows)}</table></body></html>\n')
+        rows.append(
+            f"<tr><td>{html.escape(event['type'])}</td><td>{html.escape(event['trigger']['text'])}</td>"
+            f"<td>{event['trigger']['start']}–{event['trigger']['end']}</td><td>{args}</td></tr>"
+        )
+    return (
+        f'<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:2}"
+        "mark{padding:0 .2em;border-radius:.2em}sub{font-size:.6em;direction:ltr}"
+        "table{border-collapse:collapse}td{border:1px solid #ccc;padding:.2em .5em}</style></head><body>"
+        f'<p style="white-space:pre-wrap">{"".join(body)}</p>'
+        "<table><tr><th>type</th><th>trigger</th><th>offsets</th><th>arguments</th></tr>"
+        f"{''.join(rows)}</table></body></html>\n"
+    )

@@ -34,8 +34,14 @@ class Tagger:
         results = []
         for i in range(0, len(word_lists), self.batch_size):
             batch = [[self.prep.normalize(w) for w in words] for words in word_lists[i : i + self.batch_size]]
-            enc = self.tokenizer(batch, is_split_into_words=True, truncation=True, max_length=self.prep.max_length,
-                                 padding=True, return_tensors="pt")
+            enc = self.tokenizer(
+                batch,
+                is_split_into_words=True,
+                truncation=True,
+                max_length=self.prep.max_length,
+                padding=True,
+                return_tensors="pt",
+            )
             logits = self.model(**{k: v.to(device) for k, v in enc.items()}).logits
             probs, best = logits.float().softmax(-1).max(-1)
             for row, words in enumerate(batch):

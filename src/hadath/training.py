@@ -89,14 +89,18 @@ def load_splits(cfg: DictConfig) -> tuple[Schema, dict]:
 
         splits, types = {}, set()
         for split in ("train", "dev"):
-            paths = OmegaConf.to_container(cfg.data[split], resolve=True) if OmegaConf.is_list(cfg.data[split]) \
+            paths = (
+                OmegaConf.to_container(cfg.data[split], resolve=True)
+                if OmegaConf.is_list(cfg.data[split])
                 else str(cfg.data[split])
+            )
             splits[split], labels = read_conll_split(paths, options)
             types |= set(labels)
         return Schema("conll", 1, {}, {t: () for t in sorted(types)}), splits
     schema = Schema.from_dict(OmegaConf.to_container(cfg.schema, resolve=True), source="cfg.schema")
-    return schema, {split: load_documents(cfg.data[split], schema, cfg.data.format, **options)
-                    for split in ("train", "dev")}
+    return schema, {
+        split: load_documents(cfg.data[split], schema, cfg.data.format, **options) for split in ("train", "dev")
+    }
 
 
 def base_model_path(model_cfg: DictConfig, train_docs: list) -> str:
@@ -109,8 +113,9 @@ def base_model_path(model_cfg: DictConfig, train_docs: list) -> str:
     return str(build_tiny([d.text for d in train_docs], **settings))
 
 
-def train_stage(stage: str, base: str, schema: Schema, splits: dict, prep: Preprocessing, cfg: DictConfig,
-                out: Path) -> tuple[dict, bool]:
+def train_stage(
+    stage: str, base: str, schema: Schema, splits: dict, prep: Preprocessing, cfg: DictConfig, out: Path
+) -> tuple[dict, bool]:
     """Fine-tune one tagger, keep the best epoch by dev micro-F1 and save it to ``out``."""
     from datasets import Dataset
     from hydra.utils import instantiate
@@ -136,13 +141,23 @@ def train_stage(stage: str, base: str, schema: Schema, splits: dict, prep: Prepr
         for example in stats.examples[:5]:
             log.info("  %s", example)
         datasets[split] = Dataset.from_list(rows).map(
-            tokenize_and_align, batched=True, remove_columns=["words", "word_labels"], desc=f"tokenise {stage} {split}",
-            fn_kwargs={"tokenizer": tokenizer, "prep": prep, "b_to_i": b_to_i_map(label2id)})
+            tokenize_and_align,
+            batched=True,
+            remove_columns=["words", "word_labels"],
+            desc=f"tokenise {stage} {split}",
+            fn_kwargs={"tokenizer": tokenizer, "prep": prep, "b_to_i": b_to_i_map(label2id)},
+        )
     scratch = Path(cfg.paths.output_dir) / "trainer" / stage
     args = instantiate(cfg.trainer, output_dir=str(scratch), seed=cfg.seed)
-    trainer = Trainer(model=model, args=args, train_dataset=datasets["train"], eval_dataset=datasets["dev"],
-                      data_collator=DataCollatorForTokenClassification(tokenizer),
-                      processing_class=tokenizer, compute_metrics=seqeval_metrics(labels))
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=datasets["train"],
+        eval_dataset=datasets["dev"],
+        data_collator=DataCollatorForTokenClassification(tokenizer),
+        processing_class=tokenizer,
+        compute_metrics=seqeval_metrics(labels),
+    )
     trainer.train()
     best = trainer.evaluate()
     if trainer.is_world_process_zero():
@@ -170,8 +185,11 @@ def seqeval_metrics(labels: list[str]):
             gold_rows.append([labels[i] for i in gold_row[keep]])
             pred_rows.append([labels[i] for i in pred_row[keep]])
         kw = {"mode": "strict", "scheme": IOB2, "zero_division": 0}
-        return {"precision": precision_score(gold_rows, pred_rows, **kw),
-                "recall": recall_score(gold_rows, pred_rows, **kw), "f1": f1_score(gold_rows, pred_rows, **kw)}
+        return {
+            "precision": precision_score(gold_rows, pred_rows, **kw),
+            "recall": recall_score(gold_rows, pred_rows, **kw),
+            "f1": f1_score(gold_rows, pred_rows, **kw),
+        }
 
     return compute
 
@@ -179,10 +197,17 @@ def seqeval_metrics(labels: list[str]):
 def write_meta(out: Path, stage: str, schema: Schema, prep: Preprocessing, cfg: DictConfig, labels: list[str]) -> None:
     from dataclasses import asdict
 
-    meta = {"hadath_version": __version__, "format_version": 1, "stage": stage, "schema": schema.to_dict(),
-            "preprocessing": asdict(prep), "data_format": cfg.data.format,
-            "data_options": reader_options(cfg.data), "labels": labels,
-            "base_model": str(cfg.model.name_or_path)}
+    meta = {
+        "hadath_version": __version__,
+        "format_version": 1,
+        "stage": stage,
+        "schema": schema.to_dict(),
+        "preprocessing": asdict(prep),
+        "data_format": cfg.data.format,
+        "data_options": reader_options(cfg.data),
+        "labels": labels,
+        "base_model": str(cfg.model.name_or_path),
+    }
     atomic_write_text(out / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2))
 
 

@@ -52,7 +52,7 @@ def _ends_sentence(text: str, i: int, end: int) -> bool:
     if after.isdigit() or (not after.isspace() and after not in _CLOSERS and after not in ENDERS):
         return False  # a dot inside a token: "4.6.2024", "www.x.com"
     word = _WORD_BEFORE.search(text[max(0, i - 12) : i])
-    return not (word and word.group(1).strip("(«\"") in ABBREVIATIONS)
+    return not (word and word.group(1).strip('(«"') in ABBREVIATIONS)
 
 
 def _add(text: str, spans: list[tuple[int, int]], begin: int, stop: int) -> None:
