@@ -200,3 +200,18 @@ def test_task_arguments_trains_on_top_of_an_earlier_trigger_tagger(trained, tmp_
     assert (new / "arguments" / "model.safetensors").is_file()
     assert (new / "model.safetensors").read_bytes() == (checkpoint / "model.safetensors").read_bytes()
     assert results["dev_report"]["micro"]["f1"] == 1.0  # the copied trigger tagger is the overfit one
+
+
+def test_unknown_data_format_is_one_clear_line(tmp_path):
+    done = run_cli(
+        "train.py",
+        "model=tiny",
+        "data.format=xml",
+        f"data.train={MINI}",
+        f"data.dev={MINI}",
+        f"hydra.run.dir={tmp_path / 'run'}",
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "error: unknown format 'xml'; expected one of jsonl, brat, labelstudio, doccano, conll"
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hadath.documents import Document
+from hadath.errors import UserError
 from hadath.io.brat import read_brat, write_brat
 from hadath.io.conll import AQMAR_TAG_MAP, ConllCorpus, read_conll, write_conll
 from hadath.io.doccano import read_doccano
@@ -56,7 +57,7 @@ def read_any(path: str | Path, fmt: str | None = None, **kw: Any) -> list[Docume
         return corpus.documents
     readers = {"jsonl": read_jsonl, "brat": read_brat, "labelstudio": read_labelstudio, "doccano": read_doccano}
     if fmt not in readers:
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        raise UserError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return readers[fmt](path, **kw)
 
 
@@ -70,7 +71,7 @@ def detect_format(path: str | Path) -> str:
             return "brat"
         if any(_looks_like_conll(p) for p in path.iterdir() if p.suffix in (*_CONLL_SUFFIXES, ".txt")):
             return "conll"
-        raise ValueError(f"{path}: a folder with neither brat .ann files nor CoNLL files")
+        raise UserError(f"{path}: a folder with neither brat .ann files nor CoNLL files")
     if path.suffix == ".jsonl":
         return "doccano" if _first_json_has(path, "entities") else "jsonl"
     if path.suffix == ".json":
@@ -79,7 +80,7 @@ def detect_format(path: str | Path) -> str:
         return "brat"
     if path.suffix in _CONLL_SUFFIXES or (path.suffix == ".txt" and _looks_like_conll(path)):
         return "conll"
-    raise ValueError(f"{path}: cannot tell the format from the name; pass one of {', '.join(FORMATS)}")
+    raise UserError(f"{path}: cannot tell the format from the name; pass one of {', '.join(FORMATS)}")
 
 
 def _first_line(path: Path) -> str:

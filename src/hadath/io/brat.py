@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from hadath.documents import Document, Event, Problems, check_unique_ids, parse_document
+from hadath.errors import UserError
 from hadath.io.atomic import atomic_write_text
 from hadath.schema import Schema, load_schema
 
@@ -193,7 +194,7 @@ def write_brat(docs: Iterable[Document], out_dir: str | Path) -> None:
     bad = [d.id for d in docs if not _SAFE_ID.fullmatch(d.id) or d.id in (".", "..")]
     dupes = {d.id for d in docs if [x.id for x in docs].count(d.id) > 1}
     if bad or dupes:  # checked before anything is written
-        raise ValueError(f"document ids unusable as brat file names: {sorted(set(bad) | dupes)}")
+        raise UserError(f"document ids unusable as brat file names: {sorted(set(bad) | dupes)}")
     for doc in docs:
         atomic_write_text(out_dir / f"{doc.id}.txt", doc.text)
         atomic_write_text(out_dir / f"{doc.id}.ann", ann_text(doc))

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Literal
 
 from hadath.documents import Document, Problems, Span, check_unique_ids, parse_document
+from hadath.errors import UserError
 from hadath.io.atomic import atomic_write_text
 from hadath.schema import Schema
 from hadath.text.sentences import split_sentences
@@ -94,9 +95,9 @@ def read_conll(
 ) -> ConllCorpus:
     """Read a CoNLL file or every CoNLL file of a folder (see the module docstring)."""
     if malformed not in ("error", "drop", "map") or scheme not in ("auto", "BIO", "BILOU"):
-        raise ValueError(f"unknown malformed={malformed!r} or scheme={scheme!r}")
+        raise UserError(f"unknown malformed={malformed!r} or scheme={scheme!r}")
     if malformed == "map" and not tag_map:
-        raise ValueError("malformed='map' needs a tag_map (raw tag -> fixed tag), e.g. AQMAR_TAG_MAP")
+        raise UserError("malformed='map' needs a tag_map (raw tag -> fixed tag), e.g. AQMAR_TAG_MAP")
     path, problems, warnings = Path(path), Problems(), []
     blocks = [b for f in _conll_files(path) for b in _read_blocks(f, problems)]
     for block in blocks:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hadath.errors import UserError
 from hadath.text.sentences import split_sentences
 from hadath.text.words import word_spans
 
@@ -54,7 +55,7 @@ def make_windows(
     tokens); sentences are then the text's lines.
     """
     if max_tokens < 1 or stride < 0:
-        raise ValueError(f"need max_tokens >= 1 and stride >= 0, got {max_tokens}, {stride}")
+        raise UserError(f"need max_tokens >= 1 and stride >= 0, got {max_tokens}, {stride}")
     cost = cost or (lambda span: 1)
     windows: list[Window] = []
     pending: list[WordSpan] = []
