@@ -58,3 +58,22 @@ def test_conll_data_trains_and_evaluates_with_labels_from_the_data(tmp_path):
     assert report["micro"]["support"] > 0
     words = [line.split() for line in (tmp_path / "eval" / "predictions.conll").read_text().splitlines() if line]
     assert all(len(w) == 3 for w in words) and {w[1][2:] for w in words if w[1] != "O"} <= {"PER", "LOC", "ORG", "MIS"}
+
+
+def test_a_downloaded_model_directory_stands_in_for_the_hub_id(tmp_path):
+    from hadath.io import read_jsonl
+    from hadath.modeling import build_tiny
+
+    mini = ROOT / "tests" / "fixtures" / "mini.jsonl"
+    local = build_tiny([d.text for d in read_jsonl(mini)], vocab_size=300)  # any BERT folder on disk
+    overrides = [
+        "model=arabert-v02",
+        f"model.name_or_path={local}",
+        "debug=fdr",
+        f"data.train={mini}",
+        f"data.dev={mini}",
+        f"paths.output_dir={tmp_path}",
+    ]
+    train(compose("train", overrides))
+    meta = json.loads((tmp_path / "checkpoint" / "hadath.json").read_text())
+    assert meta["base_model"] == str(local) and meta["preprocessing"]["max_length"] == 256
