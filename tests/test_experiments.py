@@ -77,3 +77,13 @@ def test_a_downloaded_model_directory_stands_in_for_the_hub_id(tmp_path):
     train(compose("train", overrides))
     meta = json.loads((tmp_path / "checkpoint" / "hadath.json").read_text())
     assert meta["base_model"] == str(local) and meta["preprocessing"]["max_length"] == 256
+
+
+def test_evaluate_without_data_uses_the_checkpoints_own_test_split(tmp_path):
+    mini = ROOT / "tests" / "fixtures" / "mini.jsonl"
+    base = [f"data.train={mini}", f"data.dev={mini}", f"data.test={mini}", "model=tiny", "debug=fdr"]
+    train(compose("train", [*base, f"paths.output_dir={tmp_path / 'run'}"]))
+    report = evaluate(
+        compose("evaluate", [f"checkpoint={tmp_path / 'run' / 'checkpoint'}", f"paths.output_dir={tmp_path / 'eval'}"])
+    )
+    assert report["data"] == str(mini) and report["documents"] == 6

@@ -18,6 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 from tqdm.auto import tqdm
 
 from hadath.documents import Document, Event
+from hadath.errors import UserError
 from hadath.features import AlignmentStats, bio_word_labels, doc_words
 from hadath.inference import Extractor, read_meta
 from hadath.io.atomic import atomic_write_text
@@ -118,11 +119,12 @@ def evaluate(cfg: DictConfig) -> dict:
 
     meta = read_meta(cfg.checkpoint)
     extractor = Extractor.from_pretrained(cfg.checkpoint, batch_size=cfg.eval_batch_size, device=cfg.get("device"))
-    docs = _load_test(cfg, meta, extractor)
-    name = "test" if OmegaConf.is_list(cfg.data.test) else Path(str(cfg.data.test)).stem
+    data = test_data(cfg.data, cfg.checkpoint, meta)
+    docs = _load_test(data, extractor)
+    name = "test" if isinstance(data["test"], list) else Path(data["test"]).stem
     report, predicted, conll = evaluate_documents(extractor, docs, split_name=name)
     report["checkpoint"] = str(cfg.checkpoint)
-    report["data"] = str(cfg.data.test)
+    report["data"] = data["test"]
     out = Path(cfg.paths.output_dir)
     atomic_write_text(out / "report.json", json.dumps(report, ensure_ascii=False, indent=2))
     write_jsonl(predicted, out / "predictions.jsonl")
@@ -132,30 +134,43 @@ def evaluate(cfg: DictConfig) -> dict:
     return report
 
 
-def _load_test(cfg: DictConfig, meta: dict, extractor: Extractor) -> list[Document]:
-    from hadath.data import load_documents
+def test_data(data_cfg: DictConfig, checkpoint: Path, meta: dict) -> dict:
+    """What to evaluate on: ``format``, ``test`` and reader ``options``.
 
-    data_format = cfg.data.get("format") or meta.get("data_format", "jsonl")
-    if meta.get("data_format") == "conll" and data_format != "conll":
-        data_format = "conll"  # the checkpoint was trained on token-level data: read the test file the same way
-    if data_format == "conll":
-        from omegaconf import OmegaConf
+    Whatever the command line leaves unset comes from the checkpoint: its training config's
+    test split, its data format and its reader options. A test file given on the command line
+    is read in the checkpoint's format when that is CoNLL (its labels come from such data),
+    else in the format its name says.
+    """
+    from hadath.training import reader_options
 
-        from hadath.data import read_conll_split
-        from hadath.training import reader_options
+    trained_path = Path(checkpoint) / "config.yaml"
+    trained = OmegaConf.load(trained_path).data if trained_path.is_file() else OmegaConf.create({})
+    test = data_cfg.get("test")
+    if test is None:
+        test = trained.get("test")
+        if test is None:
+            raise UserError(f"no test data: pass data.test=FILE ({trained_path} names none)")
+        fmt = data_cfg.get("format") or trained.get("format")
+    else:
+        fmt = data_cfg.get("format") or ("conll" if meta.get("data_format") == "conll" else None)
+    test = OmegaConf.to_container(test, resolve=True) if OmegaConf.is_list(test) else str(test)
+    options = reader_options(data_cfg) or (meta.get("data_options", {}) if fmt == meta.get("data_format") else {})
+    return {"format": fmt, "test": test, "options": options}
 
-        test = cfg.data.test
-        paths = OmegaConf.to_container(test, resolve=True) if OmegaConf.is_list(test) else str(test)
-        # the reader options the checkpoint was trained with, unless the command line gives others
-        options = reader_options(cfg.data) or meta.get("data_options", {})
-        docs, labels = read_conll_split(paths, options)
-        unknown = sorted(set(labels) - set(extractor.schema.event_types))
-        if unknown:  # scored (the model can only miss them), but say so: it is often the wrong tag set
-            log.warning(
-                "%s: labels %s are not among the checkpoint's %s; they count as missed",
-                test,
-                unknown,
-                sorted(extractor.schema.event_types),
-            )
-        return docs
-    return load_documents(cfg.data.test, extractor.schema, data_format)
+
+def _load_test(data: dict, extractor: Extractor) -> list[Document]:
+    from hadath.data import load_documents, read_conll_split
+
+    if data["format"] != "conll":
+        return load_documents(data["test"], extractor.schema, data["format"], **data["options"])
+    docs, labels = read_conll_split(data["test"], data["options"])
+    unknown = sorted(set(labels) - set(extractor.schema.event_types))
+    if unknown:  # scored (the model can only miss them), but say so: it is often the wrong tag set
+        log.warning(
+            "%s: labels %s are not among the checkpoint's %s; they count as missed",
+            data["test"],
+            unknown,
+            sorted(extractor.schema.event_types),
+        )
+    return docs
