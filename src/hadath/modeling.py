@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -127,19 +128,40 @@ def build_tiny(
     return out
 
 
+SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+
+
+def wordpiece_vocab(words: list[str], size: int) -> list[str]:
+    """A WordPiece vocabulary of ``size`` pieces, the same for the same words on every run.
+
+    Every character, alone and as a continuation (``##x``), so any word can be spelled; then
+    word-initial pieces and ``##`` continuations of 2 to 6 characters, most frequent first
+    (weighted by length), ties broken alphabetically. (The tokenizers library's WordPiece
+    trainer breaks ties by hash order, which changes from run to run.)
+    """
+    chars = sorted({c for w in words for c in w})
+    counts: Counter = Counter()
+    for word in words:
+        for n in range(2, min(len(word), 6) + 1):
+            counts[word[:n]] += 1
+            if n < len(word):
+                counts["##" + word[-n:]] += 1
+    vocab = SPECIAL_TOKENS + chars + ["##" + c for c in chars]
+    ranked = sorted(counts, key=lambda piece: (-counts[piece] * len(piece.removeprefix("##")), piece))
+    return vocab + ranked[: max(0, size - len(vocab))]
+
+
 def _write_tiny(out: Path, texts: list[str], settings: dict) -> None:
     import torch
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
+    from tokenizers.processors import TemplateProcessing
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
-    core = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    core.normalizer = normalizers.NFC()
-    core.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    trainer = trainers.WordPieceTrainer(vocab_size=settings["vocab_size"], special_tokens=specials, show_progress=False)
-    core.train_from_iterator(sorted(texts), trainer=trainer)
-    from tokenizers.processors import TemplateProcessing
-
+    normalizer, splitter = normalizers.NFC(), pre_tokenizers.BertPreTokenizer()
+    words = [w for text in texts for w, _ in splitter.pre_tokenize_str(normalizer.normalize_str(text))]
+    vocab = wordpiece_vocab(words, settings["vocab_size"])
+    core = Tokenizer(models.WordPiece({piece: i for i, piece in enumerate(vocab)}, unk_token="[UNK]"))
+    core.normalizer, core.pre_tokenizer = normalizer, splitter
     core.post_processor = TemplateProcessing(
         single="[CLS] $A [SEP]",
         pair="[CLS] $A [SEP] $B:1 [SEP]:1",
