@@ -111,7 +111,8 @@ def build_tiny(
         max_position_embeddings=max_position_embeddings,
         seed=seed,
     )
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+    # The builder's version is part of the key: a changed recipe must not reuse an old build.
+    digest = hashlib.sha256(json.dumps(settings | {"builder": TINY_BUILDER}, sort_keys=True).encode())
     for text in texts:
         digest.update(text.encode())
     out = cache_dir() / f"tiny-{digest.hexdigest()[:16]}"
@@ -128,6 +129,7 @@ def build_tiny(
     return out
 
 
+TINY_BUILDER = "tiny.v2"  # bump when the vocabulary or weight recipe changes
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
