@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
+            doc = None
             try:
                 doc = json.loads(line)
                 if doc["id"] in seen_ids:

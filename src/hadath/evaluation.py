@@ -62,7 +62,6 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: s
     extractor.dropped_roles = 0
     for doc in tqdm(docs, desc=f"evaluate {split_name}", unit="doc"):
         words = doc_words(doc)
-        found = []
         for segment in extractor.segments(doc.text, words):
             spans = [(e.trigger.start, e.trigger.end, e.type) for e in doc.events]
             gold = [x or "O" for x in bio_word_labels(segment.words, spans, stats, doc.id, doc.text, expand=True)]
@@ -71,7 +70,6 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: s
             conll_blocks.append(
                 "\n".join(f"{doc.text[s:e]} {g} {p}" for (s, e), g, p in zip(segment.words, gold, segment.labels))
             )
-            found += [(segment, span) for span in segment.spans]
         predicted.append(extractor.predict_document(doc))
         if extractor.arguments is not None and doc.events:
             _score_roles(extractor, doc, stats, role_gold, role_pred, with_gold_triggers)

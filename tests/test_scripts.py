@@ -1,0 +1,80 @@
+"""The annotation helper scripts: drafts by span text become offsets; splits stay fixed."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from hadath.io import read_jsonl
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXT = "قصفت القوات قرية تل طويل، ما أدى لمقتل مدني. وقصفت القوات بلدة أخرى."
+
+
+def run(script, *args):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def draft(tmp_path, events, doc_id="d1", text=TEXT):
+    path = tmp_path / f"{doc_id}.draft.jsonl"
+    path.write_text(json.dumps({"id": doc_id, "text": text, "events": events}, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_anchor_finds_offsets_and_keeps_clitics(tmp_path):
+    src = draft(
+        tmp_path,
+        [
+            {"type": "Shelling", "trigger": "قصفت", "arguments": [["Agent", "القوات"], ["Target", "قرية تل طويل"]]},
+            {"type": "Killing", "trigger": "لمقتل", "arguments": [["Victim", "مدني"]]},
+            {"type": "Shelling", "trigger": "وقصفت", "arguments": [["Agent", "القوات"]]},
+        ],
+    )
+    done = run("anchor_spans.py", src, "-o", tmp_path / "out.jsonl")
+    assert done.returncode == 0, done.stderr
+    [doc] = read_jsonl(tmp_path / "out.jsonl")
+    first, _, third = doc.events
+    assert (first.trigger.start, first.arguments[1].span.text) == (0, "قرية تل طويل")
+    # "القوات" is looked up in the trigger's own sentence: the second one for the third event
+    assert third.arguments[0].span.start == TEXT.rindex("القوات")
+
+
+def test_anchor_refuses_ambiguity_and_writes_nothing(tmp_path):
+    src = tmp_path / "drafts.jsonl"
+    docs = [
+        {"id": "a", "text": TEXT, "events": [{"type": "Shelling", "trigger": "القوات", "arguments": []}]},
+        {
+            "id": "b",
+            "text": TEXT,
+            "events": [{"type": "Killing", "trigger": "لمقتل", "arguments": [["Target", "مدني"]]}],
+        },
+    ]
+    src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs))
+    done = run("anchor_spans.py", src, "-o", tmp_path / "out.jsonl")
+    assert done.returncode == 1 and not (tmp_path / "out.jsonl").exists()
+    assert f"{src}:1 (a): event 1: trigger 'القوات' occurs 2 times; write القوات#n" in done.stderr
+    assert f"{src}:2 (b): event 1 (Killing): role 'Target' not allowed" in done.stderr
+    assert "2 error(s); nothing written" in done.stderr
+
+
+def test_make_splits_keeps_the_manifest(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    lines = [
+        line
+        for split in ("train", "dev", "test")
+        for line in (ROOT / "annotations" / f"{split}.jsonl").read_text().splitlines()
+    ]
+    corpus.write_text("\n".join(lines) + "\n")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "splits.json").write_text((ROOT / "annotations" / "splits.json").read_text())
+    done = run("make_splits.py", corpus, "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "out" / "splits.json").read_text()) == json.loads(
+        (ROOT / "annotations" / "splits.json").read_text()
+    )
