@@ -51,7 +51,7 @@ def test_anchor_refuses_ambiguity_and_writes_nothing(tmp_path):
         {"id": "a", "text": TEXT, "events": [{"type": "Shelling", "trigger": "القوات", "arguments": []}]},
         {
             "id": "b",
-            "text": TEXT,
+            "text": "أدى الهجوم لمقتل مدني في البلدة.",
             "events": [{"type": "Killing", "trigger": "لمقتل", "arguments": [["Target", "مدني"]]}],
         },
     ]
