@@ -36,6 +36,11 @@ def format_report(report: dict) -> str:
         parts.append(
             "Event level, arguments given gold triggers\n" + format_event_table(report["events_gold_triggers"])
         )
+    if report.get("dropped_role_predictions"):
+        parts.append(
+            f"note: {report['dropped_role_predictions']} role prediction(s) dropped: the schema does not "
+            "allow that role for the event's type"
+        )
     misaligned = report.get("alignment", {}).get("gold_spans_off_word_boundaries", 0)
     if misaligned:
         parts.append(f"note: {misaligned} gold span(s) do not lie on word boundaries; scored on the words they touch")
