@@ -215,3 +215,32 @@ def test_unknown_data_format_is_one_clear_line(tmp_path):
     assert done.stderr.strip().splitlines()[-1] == (
         "error: unknown format 'xml'; expected one of jsonl, brat, labelstudio, doccano, conll"
     )
+
+
+def test_two_process_ddp_training_on_cpu_writes_one_checkpoint(tmp_path):
+    torchrun = Path(sys.executable).with_name("torchrun")
+    done = subprocess.run(
+        [
+            str(torchrun),
+            "--standalone",
+            "--nproc_per_node",
+            "2",
+            "train.py",
+            "model=tiny",
+            "trainer=ddp-cpu",
+            "task=events",
+            "debug=fdr",
+            f"data.train={MINI}",
+            f"data.dev={MINI}",
+            f"hydra.run.dir={tmp_path}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, HF_HUB_OFFLINE="1"),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "checkpoint" / "arguments" / "model.safetensors").is_file()
+    assert not (tmp_path / "checkpoint.partial").exists()
+    assert json.loads((tmp_path / "checkpoint" / "dev_report.json").read_text())["documents"] == 6
