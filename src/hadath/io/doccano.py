@@ -12,12 +12,12 @@ Studio reader.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hadath.documents import Document, Problems, check_unique_ids, parse_document
+from hadath.io.jsonl import json_lines
 from hadath.schema import Schema, load_schema
 
 
@@ -43,19 +43,10 @@ def read_doccano(path: str | Path, schema: Schema | None = None) -> list[Documen
         raise FileNotFoundError(f"doccano file not found: {path}")
     problems = Problems()
     located: list[tuple[str, Document]] = []
-    with path.open(encoding="utf-8-sig") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as err:
-                problems.add(where, f"invalid JSON: {err.msg} at column {err.colno}")
-                continue
-            doc = _parse_line(raw, f"{path.stem}-{lineno}", schema, where, problems)
-            if doc is not None:
-                located.append((where, doc))
+    for where, lineno, raw in json_lines(path, problems, bom_allowed=True):
+        doc = _parse_line(raw, f"{path.stem}-{lineno}", schema, where, problems)
+        if doc is not None:
+            located.append((where, doc))
     check_unique_ids(located, problems)
     problems.raise_if_any()
     return [doc for _, doc in located]
