@@ -175,4 +175,4 @@ def _window_of(windows: list[Window], trigger: Span) -> Window:
     for window in windows:  # a trigger starting in the space between two windows' words
         if window.start <= trigger.start < window.end:
             return window
-    return windows[-1]
+    raise ValueError(f"trigger [{trigger.start}:{trigger.end}] {trigger.text!r} lies outside every word of the text")
