@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 from hadath.documents import Document
-from hadath.io import AQMAR_TAG_MAP, read_any, read_conll, write_brat, write_conll, write_jsonl
+from hadath.io import AQMAR_TAG_MAP, FORMATS, read_any, read_conll, write_brat, write_conll, write_jsonl
 from hadath.schema import load_schema
 
-IN_FORMATS = ("jsonl", "brat", "labelstudio", "doccano", "conll")
+IN_FORMATS = FORMATS
 OUT_FORMATS = ("jsonl", "brat", "conll")
 
 

@@ -21,6 +21,21 @@ def load_documents(path: str | Path, schema: Schema | None, fmt: str | None = No
     return read_any(path, fmt=fmt, schema=schema, **options)
 
 
+def reader_options(data_cfg) -> dict:
+    """``data.options`` of a data config as a plain dict (empty when unset)."""
+    from omegaconf import OmegaConf
+
+    options = data_cfg.get("options")
+    return OmegaConf.to_container(options, resolve=True) if options is not None else {}
+
+
+def split_paths(node) -> str | list[str]:
+    """A split's ``data.train``/``dev``/``test`` value: one path, or a list of them (resolved)."""
+    from omegaconf import OmegaConf
+
+    return OmegaConf.to_container(node, resolve=True) if OmegaConf.is_list(node) else str(node)
+
+
 def read_conll_split(paths, options: dict | None = None) -> tuple[list[Document], list[str]]:
     """Documents and label names of one token-level split: a file, a folder, or a list of them.
 

@@ -140,7 +140,7 @@ def test_data(data_cfg: DictConfig, checkpoint: Path, meta: dict) -> dict:
     is read in the checkpoint's format when that is CoNLL (its labels come from such data),
     else in the format its name says.
     """
-    from hadath.training import reader_options
+    from hadath.data import reader_options, split_paths
 
     trained_path = Path(checkpoint) / "config.yaml"
     trained = OmegaConf.load(trained_path).data if trained_path.is_file() else OmegaConf.create({})
@@ -152,7 +152,7 @@ def test_data(data_cfg: DictConfig, checkpoint: Path, meta: dict) -> dict:
         fmt = data_cfg.get("format") or trained.get("format")
     else:
         fmt = data_cfg.get("format") or ("conll" if meta.get("data_format") == "conll" else None)
-    test = OmegaConf.to_container(test, resolve=True) if OmegaConf.is_list(test) else str(test)
+    test = split_paths(test)
     options = reader_options(data_cfg) or (meta.get("data_options", {}) if fmt == meta.get("data_format") else {})
     return {"format": fmt, "test": test, "options": options}
 

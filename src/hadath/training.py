@@ -22,7 +22,14 @@ import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
 from hadath import __version__
-from hadath.data import argument_rows, load_documents, trigger_rows
+from hadath.data import (
+    argument_rows,
+    load_documents,
+    read_conll_split,
+    reader_options,
+    split_paths,
+    trigger_rows,
+)
 from hadath.errors import UserError
 from hadath.features import AlignmentStats, Preprocessing, b_to_i_map, tokenize_and_align
 from hadath.inference import ARGUMENTS_DIR, META_FILE, marker_tokens
@@ -67,12 +74,6 @@ def train(cfg: DictConfig) -> dict:
     return results
 
 
-def reader_options(data_cfg: DictConfig) -> dict:
-    """``data.options`` as a plain dict (empty when unset)."""
-    options = data_cfg.get("options")
-    return OmegaConf.to_container(options, resolve=True) if options is not None else {}
-
-
 def copy_trigger_tagger(source: Path, staging: Path) -> None:
     """Start a checkpoint from the trigger tagger of an earlier one (task=arguments)."""
     from hadath.inference import read_meta
@@ -85,16 +86,9 @@ def load_splits(cfg: DictConfig) -> tuple[Schema, dict]:
     """The schema and the train/dev documents; token-level data brings its own label set."""
     options = reader_options(cfg.data)
     if cfg.data.format == "conll":
-        from hadath.data import read_conll_split
-
         splits, types = {}, set()
         for split in ("train", "dev"):
-            paths = (
-                OmegaConf.to_container(cfg.data[split], resolve=True)
-                if OmegaConf.is_list(cfg.data[split])
-                else str(cfg.data[split])
-            )
-            splits[split], labels = read_conll_split(paths, options)
+            splits[split], labels = read_conll_split(split_paths(cfg.data[split]), options)
             types |= set(labels)
         return Schema("conll", 1, {}, {t: () for t in sorted(types)}), splits
     schema = Schema.from_dict(OmegaConf.to_container(cfg.schema, resolve=True), source="cfg.schema")
