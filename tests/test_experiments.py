@@ -87,3 +87,33 @@ def test_evaluate_without_data_uses_the_checkpoints_own_test_split(tmp_path):
         compose("evaluate", [f"checkpoint={tmp_path / 'run' / 'checkpoint'}", f"paths.output_dir={tmp_path / 'eval'}"])
     )
     assert report["data"] == str(mini) and report["documents"] == 6
+
+
+def test_each_model_brings_its_own_fine_tuning_defaults_and_the_command_line_wins():
+    lr = {m: compose("train", [f"model={m}"]).trainer.learning_rate for m in ("tiny", "news-small", "arabert-v02")}
+    assert lr == {"tiny": 1.0e-3, "news-small": 3.0e-4, "arabert-v02": 5.0e-5}
+    assert compose("train", ["model=tiny", "trainer.learning_rate=0.01"]).trainer.learning_rate == 0.01
+    assert compose("train", ["experiment=aqmar-tiny"]).trainer.num_train_epochs == 8
+
+
+def test_a_run_that_learned_nothing_says_so_loudly(tmp_path, caplog):
+    mini = ROOT / "tests" / "fixtures" / "mini.jsonl"
+    overrides = [f"data.train={mini}", f"data.dev={mini}", "model=tiny", "debug=fdr", "trainer.learning_rate=1e-9"]
+    with caplog.at_level("WARNING", logger="hadath.training"):
+        results = train(compose("train", [*overrides, f"paths.output_dir={tmp_path}"]))
+    assert results["dev_report"]["micro"]["f1"] == 0
+    warning = next(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert "THE TRIGGER TAGGER LEARNED NOTHING" in warning and "learning rate 1e-09" in warning
+    assert "trainer.num_train_epochs" in warning and "model=news-small" in warning
+
+
+def test_an_untrained_scratch_encoder_cannot_be_fine_tuned(tmp_path):
+    from hadath.errors import UserError
+
+    mini = ROOT / "tests" / "fixtures" / "mini.jsonl"
+    with pytest.raises(UserError, match="model=scratch is a new, untrained encoder for pretrain.py"):
+        train(
+            compose(
+                "train", ["model=scratch", f"data.train={mini}", f"data.dev={mini}", f"paths.output_dir={tmp_path}"]
+            )
+        )

@@ -74,11 +74,14 @@ def load_tokenizer(name_or_path: str):
 
 def load_token_classifier(name_or_path: str, labels: list[str] | None = None):
     """A token-classification model; with ``labels`` its head is (re)sized to them."""
+    import torch
     from transformers import AutoModelForTokenClassification
 
-    kwargs = {}
+    # Fine-tuning and CPU inference run in fp32, whatever dtype the weights were stored in
+    # (transformers 5 would otherwise load fp16 weights as fp16).
+    kwargs: dict = {"dtype": torch.float32}
     if labels is not None:
-        kwargs = {
+        kwargs |= {
             "num_labels": len(labels),
             "id2label": dict(enumerate(labels)),
             "label2id": {label: i for i, label in enumerate(labels)},
@@ -133,51 +136,71 @@ TINY_BUILDER = "tiny.v2"  # bump when the vocabulary or weight recipe changes
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
-def wordpiece_vocab(words: list[str], size: int) -> list[str]:
-    """A WordPiece vocabulary of ``size`` pieces, the same for the same words on every run.
+def wordpiece_vocab(word_counts: Counter, size: int) -> list[str]:
+    """A WordPiece vocabulary of ``size`` pieces, the same for the same word counts on every run.
 
     Every character, alone and as a continuation (``##x``), so any word can be spelled; then
     word-initial pieces and ``##`` continuations of 2 to 6 characters, most frequent first
     (weighted by length), ties broken alphabetically. (The tokenizers library's WordPiece
     trainer breaks ties by hash order, which changes from run to run.)
     """
-    chars = sorted({c for w in words for c in w})
+    chars = sorted({c for w in word_counts for c in w})
     counts: Counter = Counter()
-    for word in words:
+    for word, n_word in word_counts.items():
         for n in range(2, min(len(word), 6) + 1):
-            counts[word[:n]] += 1
+            counts[word[:n]] += n_word
             if n < len(word):
-                counts["##" + word[-n:]] += 1
+                counts["##" + word[-n:]] += n_word
     vocab = SPECIAL_TOKENS + chars + ["##" + c for c in chars]
     ranked = sorted(counts, key=lambda piece: (-counts[piece] * len(piece.removeprefix("##")), piece))
     return vocab + ranked[: max(0, size - len(vocab))]
 
 
-def _write_tiny(out: Path, texts: list[str], settings: dict) -> None:
-    import torch
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
-    from tokenizers.processors import TemplateProcessing
-    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+def _splitter():
+    from tokenizers import normalizers, pre_tokenizers
 
-    normalizer, splitter = normalizers.NFC(), pre_tokenizers.BertPreTokenizer()
-    words = [w for text in texts for w, _ in splitter.pre_tokenize_str(normalizer.normalize_str(text))]
-    vocab = wordpiece_vocab(words, settings["vocab_size"])
+    return normalizers.NFC(), pre_tokenizers.BertPreTokenizer()
+
+
+def count_words(texts) -> Counter:
+    """How often each word occurs in ``texts``, split as the WordPiece tokenizer splits them."""
+    normalizer, splitter = _splitter()
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(w for w, _ in splitter.pre_tokenize_str(normalizer.normalize_str(text)))
+    return counts
+
+
+def build_wordpiece_tokenizer(word_counts: Counter, vocab_size: int, model_max_length: int = 512):
+    """A fast BERT tokenizer over ``wordpiece_vocab(word_counts, vocab_size)``."""
+    from tokenizers import Tokenizer, models
+    from tokenizers.processors import TemplateProcessing
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = wordpiece_vocab(word_counts, vocab_size)
     core = Tokenizer(models.WordPiece({piece: i for i, piece in enumerate(vocab)}, unk_token="[UNK]"))
-    core.normalizer, core.pre_tokenizer = normalizer, splitter
+    core.normalizer, core.pre_tokenizer = _splitter()
     core.post_processor = TemplateProcessing(
         single="[CLS] $A [SEP]",
         pair="[CLS] $A [SEP] $B:1 [SEP]:1",
         special_tokens=[("[CLS]", core.token_to_id("[CLS]")), ("[SEP]", core.token_to_id("[SEP]"))],
     )
-    tokenizer = PreTrainedTokenizerFast(
+    return PreTrainedTokenizerFast(
         tokenizer_object=core,
         unk_token="[UNK]",
         pad_token="[PAD]",
-        model_max_length=512,
+        model_max_length=model_max_length,
         cls_token="[CLS]",
         sep_token="[SEP]",
         mask_token="[MASK]",
     )
+
+
+def _write_tiny(out: Path, texts: list[str], settings: dict) -> None:
+    import torch
+    from transformers import BertConfig, BertModel
+
+    tokenizer = build_wordpiece_tokenizer(count_words(texts), settings["vocab_size"])
     config = BertConfig(**{k: v for k, v in settings.items() if k != "seed"} | {"vocab_size": len(tokenizer)})
     torch.manual_seed(settings["seed"])
     model = BertModel(config)

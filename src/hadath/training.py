@@ -71,6 +71,8 @@ def train(cfg: DictConfig) -> dict:
         staging.rename(checkpoint)
         results["dev_report"] = dev_report(checkpoint, splits["dev"], cfg)
         log.info(summary_line(results, time.time() - started))
+        for warning in learned_nothing(results["dev_report"], cfg):
+            log.warning(warning)
     return results
 
 
@@ -99,6 +101,11 @@ def load_splits(cfg: DictConfig) -> tuple[Schema, dict]:
 
 def base_model_path(model_cfg: DictConfig, train_docs: list) -> str:
     """The hub id or directory to fine-tune; builds the offline tiny model when asked for ``tiny``."""
+    if model_cfg.name_or_path == "scratch":
+        raise UserError(
+            "model=scratch is a new, untrained encoder for pretrain.py; fine-tune a pre-trained one: "
+            "model=news-small, model.name_or_path=<pretrain run>/model, or model=tiny"
+        )
     if model_cfg.name_or_path != "tiny":
         return str(model_cfg.name_or_path)
     from hadath.modeling import build_tiny
@@ -221,6 +228,25 @@ def dev_report(checkpoint: Path, dev_docs: list, cfg: DictConfig) -> dict:
     report, _, _ = evaluate_documents(extractor, dev_docs, split_name="dev")
     atomic_write_text(checkpoint / "dev_report.json", json.dumps(report, ensure_ascii=False, indent=2))
     return report
+
+
+def learned_nothing(report: dict, cfg: DictConfig) -> list[str]:
+    """Loud warnings for a tagger whose dev F1 is still 0: the checkpoint is useless as it stands."""
+    scores = {"trigger tagger": report.get("micro", {}).get("f1")}
+    if "roles" in report:
+        scores["argument tagger"] = report["roles"]["micro"]["f1"]
+    args = cfg.trainer
+    hint = (
+        f"it trained {args.get('num_train_epochs')} epoch(s) at learning rate {args.get('learning_rate')} "
+        f"from {cfg.model.name_or_path}. Try more epochs (trainer.num_train_epochs=...), a higher learning rate "
+        "for a randomly initialised or small model (trainer.learning_rate=1e-3 for model=tiny), or a pre-trained "
+        "encoder (model=news-small)"
+    )
+    return [
+        f"THE {name.upper()} LEARNED NOTHING: dev micro-F1 is 0.000 and its predictions are worthless; {hint}"
+        for name, f1 in scores.items()
+        if f1 == 0
+    ]
 
 
 def summary_line(results: dict, seconds: float) -> str:
