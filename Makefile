@@ -25,8 +25,8 @@ test: setup
 	$(VENV)/bin/pytest -q
 
 lint: setup
-	$(VENV)/bin/ruff check src tests train.py evaluate.py predict.py scripts
-	$(VENV)/bin/ruff format --check src tests train.py evaluate.py predict.py scripts
+	$(VENV)/bin/ruff check src tests bench train.py evaluate.py predict.py pretrain.py scripts
+	$(VENV)/bin/ruff format --check src tests bench train.py evaluate.py predict.py pretrain.py scripts
 
 clean:
 	rm -rf outputs multirun

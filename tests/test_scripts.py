@@ -78,3 +78,29 @@ def test_make_splits_keeps_the_manifest(tmp_path):
     assert json.loads((tmp_path / "out" / "splits.json").read_text()) == json.loads(
         (ROOT / "annotations" / "splits.json").read_text()
     )
+
+
+def test_selection_groups_stories_and_takes_one_article_a_story():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from select_real_articles import choose, profile, story_groups
+
+    report = (
+        "قصفت طائرات حربية مواقع في ريف إدلب الجنوبي صباح اليوم ما أسفر عن مقتل خمسة مدنيين وإصابة آخرين "
+        "بجروح متفاوتة وفق ما أفاد به ناشطون محليون في المنطقة التي تشهد تصعيدا عسكريا منذ أسابيع "
+    )
+    texts = {
+        "a": report * 3,
+        "b": "نقلت وكالة الأنباء عن مصادر أن " + report * 2,  # the same story from another outlet
+        "c": "اعتقلت الشرطة ثلاثة أشخاص في بغداد بعد مداهمة منازلهم في حي الكرادة فجر الخميس " * 3,
+    }
+    stories = story_groups(texts)
+    assert stories["a"] == stories["b"] == "a" and stories["c"] == "c"
+    candidates = [
+        {"id": i, "story": stories[i], "types": ["Shelling"], "country": "Syria", "source": s}
+        for i, s in (("a", "bbc"), ("b", "cnn"), ("c", "sky"))
+    ]
+    assert [c["id"] for c in choose(candidates, 3)] == ["a", "c"]
+    article = {"id": "x", "category": "middleEast", "text": report * 3}
+    found = profile(article)
+    assert found["country"] == "Syria" and {"Shelling", "Killing", "Injury"} <= set(found["types"])
+    assert profile(article | {"category": "sport"}) is None

@@ -40,6 +40,7 @@ def pretrain(cfg: DictConfig) -> dict:
     from transformers import Trainer, set_seed
 
     started = time.time()
+    require_extras(cfg)
     set_seed(cfg.seed)
     run = Path(cfg.paths.output_dir)
     resume_from = resume_point(run / TRAINER_DIR, cfg.resume)
@@ -93,6 +94,18 @@ def pretrain(cfg: DictConfig) -> dict:
             metrics["model"],
         )
     return metrics
+
+
+def require_extras(cfg: DictConfig) -> None:
+    """Fail at the start, not after hours of training, when an optional package the run needs is missing."""
+    import importlib.util
+
+    needed = ["matplotlib"]  # the perplexity curve of the model card
+    if str(cfg.model.name_or_path) == "scratch" and cfg.mlm.embeddings_init == "skipgram":
+        needed.append("gensim")
+    missing = [name for name in needed if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UserError(f"pretrain.py needs {', '.join(missing)}: pip install 'hadath[pretrain]'")
 
 
 def resume_point(trainer_dir: Path, resume: bool) -> str | None:
