@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -48,6 +49,14 @@ def plot_curve(history: list[dict], out: Path) -> None:
     tmp.replace(out)
 
 
+def shown(path) -> str:
+    """A path as the card shows it: relative to the repository when near it, so cards do not name one machine."""
+    from hadath.config import ROOT
+
+    relative = os.path.relpath(Path(path).resolve(), ROOT)
+    return relative if relative.count("..") <= 1 else str(path)
+
+
 def provenance_notes(files: list[str]) -> list[str]:
     """The PROVENANCE.md beside each corpus file (one per folder), or a line saying there is none."""
     notes, seen = [], set()
@@ -59,9 +68,9 @@ def provenance_notes(files: list[str]) -> list[str]:
         provenance = folder / "PROVENANCE.md"
         if provenance.is_file():
             body = provenance.read_text(encoding="utf-8").strip()
-            notes.append(f"From `{provenance}`:\n\n" + "\n".join("> " + line for line in body.splitlines()))
+            notes.append(f"From `{shown(provenance)}`:\n\n" + "\n".join("> " + line for line in body.splitlines()))
         else:
-            notes.append(f"No PROVENANCE.md beside `{folder}`: the licence of that data is not recorded here.")
+            notes.append(f"No PROVENANCE.md beside `{shown(folder)}`: the licence of that data is not recorded here.")
     return notes
 
 
@@ -109,7 +118,7 @@ def write_card(out: Path, cfg: DictConfig, stats, metrics: dict, model) -> None:
         "",
         f"{stats.train_documents} training documents ({stats.train_words / 1e6:.2f} M words) from:",
         "",
-        *[f"- `{f}`" for f in stats.files],
+        *[f"- `{shown(f)}`" for f in stats.files],
         "",
         f"{stats.excluded_documents} documents were excluded by `corpus.exclude` "
         "(for example the dev and test articles of an annotated split).",
