@@ -120,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("drafts", nargs="+", type=Path)
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--schema", default="conflict-v1")
+    parser.add_argument(
+        "--allow-repeated-sentences",
+        action="store_true",
+        help="published articles may share agency boilerplate: do not refuse a sentence seen in another draft",
+    )
     args = parser.parse_args(argv)
     schema = load_schema(args.schema)
     out, errors, seen_ids, seen_sentences = [], [], set(), {}
@@ -138,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"warning: {path}:{lineno} ({doc['id']}): {n_words} words", file=sys.stderr)
                 for s, e in split_sentences(doc["text"]):
                     sentence = doc["text"][s:e]
-                    if len(sentence) > 20 and sentence in seen_sentences:
+                    if len(sentence) > 20 and sentence in seen_sentences and not args.allow_repeated_sentences:
                         raise DraftError(f"sentence repeated from {seen_sentences[sentence]}: {sentence[:60]}…")
                     seen_sentences.setdefault(sentence, doc["id"])
                 out.append(resolve(doc, schema))

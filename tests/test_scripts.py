@@ -104,3 +104,14 @@ def test_selection_groups_stories_and_takes_one_article_a_story():
     found = profile(article)
     assert found["country"] == "Syria" and {"Shelling", "Killing", "Injury"} <= set(found["types"])
     assert profile(article | {"category": "sport"}) is None
+
+
+def test_anchor_refuses_a_repeated_sentence_unless_real_boilerplate_is_allowed(tmp_path):
+    events = [{"type": "Shelling", "trigger": "قصفت#1", "arguments": []}]
+    first, second = draft(tmp_path, events, "d1"), draft(tmp_path, events, "d2")
+    refused = run("anchor_spans.py", first, second, "-o", tmp_path / "out.jsonl")
+    assert refused.returncode == 1 and "sentence repeated from d1" in refused.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+    allowed = run("anchor_spans.py", "--allow-repeated-sentences", first, second, "-o", tmp_path / "out.jsonl")
+    assert allowed.returncode == 0, allowed.stderr
+    assert [d.id for d in read_jsonl(tmp_path / "out.jsonl")] == ["d1", "d2"]
