@@ -1,4 +1,4 @@
-# make quickstart   set up, train the tiny model on the bundled corpus, evaluate, predict one article
+# make quickstart   set up, fine-tune news-small on the bundled corpus, evaluate, predict one article
 # make test         set up and run the test suite (what CI runs)
 VENV ?= .venv
 PY := $(VENV)/bin/python

@@ -5,6 +5,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from conftest import compose
@@ -177,12 +178,16 @@ def test_pretrain_writes_a_standard_encoder_with_its_card(pretrained):
     assert math.isclose(metrics["heldout_perplexity"], math.exp(metrics["heldout_loss"]), rel_tol=1e-6)
     for name in ("model.safetensors", "config.json", "tokenizer.json", "README.md", "perplexity.png", "pretrain.json"):
         assert (model_dir / name).is_file(), name
+    plain = model_dir.parent / "plain.txt"
+    plain.write_text("x")  # written atomically, the card still gets the mode any new file gets
+    assert (model_dir / "README.md").stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
     card = (model_dir / "README.md").read_text()
     assert f"perplexity **{metrics['heldout_perplexity']:.1f}**" in card
     assert "8 steps" in card and "skip-gram token embeddings" in card and "![training loss" in card
     assert "No PROVENANCE.md beside" in card  # this test corpus has none: the card says so
     history = json.loads((model_dir / "pretrain.json").read_text())["log_history"]
-    assert sum("eval_loss" in h for h in history) >= 3  # at start, every 4 steps, at the end
+    evaluated = [h["step"] for h in history if "eval_loss" in h]
+    assert evaluated[0] == 0 and {4, 8} <= set(evaluated)  # the starting encoder, then every 4 steps
     model, info = AutoModelForTokenClassification.from_pretrained(model_dir, num_labels=3, output_loading_info=True)
     assert not [k for k in info["missing_keys"] if not k.startswith("classifier")]
     from safetensors.torch import load_file
@@ -276,7 +281,7 @@ def test_skipgram_vectors_keep_their_geometry_in_the_embeddings(tokenizer):
     assert init_embeddings(model, vectors) == len(vectors)
     weight = model.get_input_embeddings().weight.detach()
     ids = sorted(vectors)[:50]
-    raw = torch.tensor([vectors[i] for i in ids])
-    centred = raw - torch.tensor([list(v) for v in vectors.values()]).mean(0)
+    raw = torch.tensor(np.stack([vectors[i] for i in ids]))
+    centred = raw - torch.tensor(np.stack(list(vectors.values()))).mean(0)
     cos = torch.nn.functional.cosine_similarity
     assert torch.allclose(cos(weight[ids[0]], weight[ids[1]], dim=0), cos(centred[0], centred[1], dim=0), atol=1e-4)

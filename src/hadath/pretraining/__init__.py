@@ -32,6 +32,7 @@ from hadath.pretraining.masking import MaskingCollator, pack, predict_masked_onl
 
 log = logging.getLogger(__name__)
 INIT_DIR, TRAINER_DIR, MODEL_DIR = "init", "trainer", "model"
+START_EVAL = "heldout_at_start.json"  # the starting encoder's held-out loss, kept for resumed runs
 
 
 def pretrain(cfg: DictConfig) -> dict:
@@ -71,9 +72,11 @@ def pretrain(cfg: DictConfig) -> dict:
         data_collator=collator,
         callbacks=[budget],
     )
-    if resume_from is None and cfg.mlm.eval_at_start:
-        trainer.evaluate()  # the curve's first point: the starting encoder
-    trainer.train(resume_from_checkpoint=resume_from)
+    start = run / START_EVAL
+    if resume_from is None and cfg.mlm.eval_at_start:  # the curve's first point: the starting encoder
+        loss = trainer.evaluate()["eval_loss"]
+        atomic_write_text(start, json.dumps({"step": 0, "eval_loss": loss}))
+    trainer.train(resume_from_checkpoint=resume_from)  # (starts a new log history)
     final = trainer.evaluate()
     metrics = {
         "heldout_loss": final["eval_loss"],
@@ -84,7 +87,8 @@ def pretrain(cfg: DictConfig) -> dict:
         "minutes": (time.time() - started) / 60,
     }
     if trainer.is_world_process_zero():
-        metrics["model"] = str(save_model(trainer, tokenizer, cfg, stats, metrics, run / MODEL_DIR))
+        history = ([json.loads(start.read_text())] if start.is_file() else []) + trainer.state.log_history
+        metrics["model"] = str(save_model(trainer, tokenizer, cfg, stats, metrics, history, run / MODEL_DIR))
         log.info(
             "done in %.0f min: %d steps, %.1f M tokens, held-out perplexity %.1f; model: %s",
             metrics["minutes"],
@@ -240,7 +244,9 @@ class TimeBudget(TrainerCallback):
         return control
 
 
-def save_model(trainer, tokenizer, cfg: DictConfig, stats: CorpusStats, metrics: dict, out: Path) -> Path:
+def save_model(
+    trainer, tokenizer, cfg: DictConfig, stats: CorpusStats, metrics: dict, history: list[dict], out: Path
+) -> Path:
     """The pre-trained encoder as a standard model directory, with card, curve and metrics; atomic."""
     import torch
 
@@ -256,7 +262,6 @@ def save_model(trainer, tokenizer, cfg: DictConfig, stats: CorpusStats, metrics:
         model.to(dtype).save_pretrained(partial)
         model.to(torch.float32)
     tokenizer.save_pretrained(partial)
-    history = trainer.state.log_history
     plot_curve(history, partial / "perplexity.png")
     record = {"metrics": metrics, "corpus": stats.__dict__, "log_history": history}
     atomic_write_text(partial / "pretrain.json", json.dumps(record, ensure_ascii=False, indent=2, default=str))
