@@ -216,3 +216,24 @@ def test_quotes_and_brackets_closing_inside_a_span_are_part_of_it(tmp_path):
         if f.kind == "punctuation"
     ]
     assert [f.text for f in findings] == ["«القرية"]
+
+
+def test_straight_quotes_at_a_span_edge_are_part_of_the_phrase_when_paired():
+    from hadath.corpus import check_documents
+    from hadath.documents import Argument, Document, Event, Span
+    from hadath.schema import load_schema
+
+    text = 'هاجم مسلحو تنظيم "داعش" حاجزا، وقصفوا "القرية.'
+    agent = text.index("مسلحو"), text.index('" ') + 1
+    wrong = text.index('"القرية'), text.index('"القرية') + len('"القرية')
+    event = Event(
+        "E1",
+        "Attack",
+        Span(0, 4, "هاجم"),
+        (
+            Argument("Agent", Span(*agent, text[slice(*agent)])),
+            Argument("Target", Span(*wrong, text[slice(*wrong)])),
+        ),
+    )
+    findings = check_documents([("f.jsonl", Document("d", text, (event,)))], load_schema())
+    assert [f.text for f in findings if f.kind == "punctuation"] == ['"القرية']

@@ -127,6 +127,8 @@ PAIRS = {"»": "«", ")": "(", "]": "[", "”": "“", "«": "»", "(": ")", "["
 
 def _balanced(text: str, mark: str) -> bool:
     """A quote or bracket at a span's edge is part of the phrase when its partner is inside the span."""
+    if mark == '"':  # the straight quote is its own partner (common in real news: تنظيم "داعش")
+        return text.count(mark) % 2 == 0
     partner = PAIRS.get(mark)
     return partner is not None and text.count(mark) == text.count(partner)
 
