@@ -63,23 +63,31 @@ def corpus_files(sources: list[str]) -> list[Path]:
     return files
 
 
-def read_file(path: Path, text_field: str = "text", id_field: str = "id") -> Iterator[Document]:
-    """The documents of one file, in order; UserError naming file:line for a malformed record."""
-    if path.name.endswith(".txt"):
-        yield Document(path.stem, path.read_text(encoding="utf-8"))
-        return
+def json_records(path: Path, context: str = "") -> Iterator[tuple[int, object]]:
+    """``(line number, decoded value)`` for each non-blank line of a ``.jsonl`` or ``.jsonl.gz`` file, streamed.
+
+    A line that is not JSON stops the read with a UserError naming ``context``, file and line.
+    """
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                yield number, json.loads(line)
             except json.JSONDecodeError as err:
-                raise UserError(f"{path}:{number}: not valid JSON ({err.msg})") from None
-            if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
-                raise UserError(f"{path}:{number}: no string field {text_field!r} (corpus.text_field)")
-            yield Document(str(record.get(id_field, f"{path.name}:{number}")), record[text_field])
+                raise UserError(f"{context}{path}:{number}: not valid JSON ({err.msg})") from None
+
+
+def read_file(path: Path, text_field: str = "text", id_field: str = "id") -> Iterator[Document]:
+    """The documents of one file, in order; UserError naming file:line for a malformed record."""
+    if path.name.endswith(".txt"):
+        yield Document(path.stem, path.read_text(encoding="utf-8"))
+        return
+    for number, record in json_records(path):
+        if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
+            raise UserError(f"{path}:{number}: no string field {text_field!r} (corpus.text_field)")
+        yield Document(str(record.get(id_field, f"{path.name}:{number}")), record[text_field])
 
 
 def interleave(files: list[Path], text_field: str, id_field: str) -> Iterator[Document]:
@@ -112,19 +120,13 @@ def load_exclusions(entries: list[str]) -> tuple[set[str], set[str]]:
         if not path.is_file():
             ids.add(str(entry))
         elif path.name.endswith((".jsonl", ".jsonl.gz")):
-            opener = gzip.open if path.name.endswith(".gz") else open
-            with opener(path, "rt", encoding="utf-8") as lines:
-                for number, line in enumerate(lines, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                    except json.JSONDecodeError as err:
-                        raise UserError(f"corpus.exclude: {path}:{number}: not valid JSON ({err.msg})") from None
-                    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-                    ids.update(str(v) for v in (record.get("id"), meta.get("id")) if v is not None)
-                    if isinstance(record.get("text"), str):
-                        texts.add(text_key(record["text"]))
+            for _, record in json_records(path, context="corpus.exclude: "):
+                if not isinstance(record, dict):
+                    continue
+                meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+                ids.update(str(v) for v in (record.get("id"), meta.get("id")) if v is not None)
+                if isinstance(record.get("text"), str):
+                    texts.add(text_key(record["text"]))
         else:
             ids.update(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     return ids, texts
