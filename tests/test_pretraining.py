@@ -285,3 +285,24 @@ def test_skipgram_vectors_keep_their_geometry_in_the_embeddings(tokenizer):
     centred = raw - torch.tensor(np.stack(list(vectors.values()))).mean(0)
     cos = torch.nn.functional.cosine_similarity
     assert torch.allclose(cos(weight[ids[0]], weight[ids[1]], dim=0), cos(centred[0], centred[1], dim=0), atol=1e-4)
+
+
+def test_random_replacements_are_never_special_tokens_wherever_the_model_keeps_them(tokenizer):
+    import copy
+
+    from hadath.pretraining.masking import MaskingCollator, pack
+
+    late = copy.deepcopy(tokenizer)
+    late.add_special_tokens({"additional_special_tokens": ["[LATE]"]})  # a special piece at the end (as XLM-R's <mask>)
+    packed = pack([r["text"] for r in news(10)], late, 64, lambda t: t)
+    rows = [dict(zip(packed, values)) for values in zip(*packed.values())]
+    original = torch.tensor([r["input_ids"] for r in rows])
+    collator = MaskingCollator(late, 0.9, whole_word=False, seed=0)
+    batch = collator(rows)
+    special = torch.tensor(late.all_special_ids)
+    # the pool of random replacements is exactly the non-special pieces, the late one excluded
+    assert set(collator.ordinary.tolist()) == set(range(len(late))) - set(late.all_special_ids)
+    new_special = torch.isin(batch["input_ids"], special) & ~torch.isin(original, special)
+    assert (batch["input_ids"][new_special] == late.mask_token_id).all()
+    replaced = (batch["input_ids"] != original) & (batch["input_ids"] != late.mask_token_id)
+    assert replaced.sum() > 20  # enough random replacements were drawn to show it

@@ -183,10 +183,9 @@ def build_scratch(cfg: DictConfig, corpus: Corpus, init_dir: Path) -> None:
 
 def text_normalizer(settings: DictConfig):
     """The normalisation fine-tuning applies to words (tatweel, diacritics, digits), here on whole texts."""
-    from hadath.text import normalize_word
+    from hadath.features import Preprocessing
 
-    options = dict(settings)
-    return lambda text: normalize_word(text, **options)
+    return Preprocessing(**settings).normalize
 
 
 def training_stream(corpus: Corpus, tokenizer, seq_length: int, normalize, seed: int):

@@ -145,7 +145,7 @@ class Corpus:
     text_field: str = "text"
     id_field: str = "id"
     exclude: list[str] = field(default_factory=list)
-    heldout_fraction: float = 0.005
+    heldout_fraction: float = 0.02
     max_documents: int | None = None
 
     def __post_init__(self) -> None:

@@ -50,7 +50,10 @@ class MaskingCollator:
             raise UserError(f"mlm.mask_probability must be between 0 and 1, not {probability}")
         self.mask_id = tokenizer.mask_token_id
         self.special = torch.tensor(sorted(set(tokenizer.all_special_ids)))
-        self.vocab_size = len(tokenizer)
+        # random replacements come from the ordinary pieces, wherever a model keeps its special ones
+        # (XLM-R puts <mask> last): never [MASK], [PAD] or [CLS] by chance
+        everything = torch.arange(len(tokenizer))
+        self.ordinary = everything[~torch.isin(everything, self.special)]
         self.probability = probability
         self.whole_word = whole_word
         self.seed = seed
@@ -65,7 +68,7 @@ class MaskingCollator:
         labels = torch.where(chosen, ids, torch.full_like(ids, IGNORE))
         draw = torch.rand(ids.shape, generator=self.generator)
         inputs = torch.where(chosen & (draw < 0.8), torch.full_like(ids, self.mask_id), ids)
-        random_ids = torch.randint(len(self.special), self.vocab_size, ids.shape, generator=self.generator)
+        random_ids = self.ordinary[torch.randint(len(self.ordinary), ids.shape, generator=self.generator)]
         inputs = torch.where(chosen & (draw >= 0.8) & (draw < 0.9), random_ids, inputs)
         return {"input_ids": inputs, "attention_mask": torch.ones_like(ids), "labels": labels}
 
