@@ -84,6 +84,12 @@ def write_card(out: Path, cfg: DictConfig, stats, metrics: dict, model) -> None:
         if scratch
         else f"the tokenizer of `{cfg.model.name_or_path}`, unchanged ({config.vocab_size} pieces)"
     )
+    if not scratch:
+        start = f"`{cfg.model.name_or_path}`, continued"
+    elif cfg.mlm.embeddings_init == "skipgram":
+        start = "new (random layers, skip-gram token embeddings)"
+    else:
+        start = "new (random layers)"
     budget = " (stopped by max_minutes)" if metrics["stopped_by_time_budget"] else ""
     lines = [
         f"# {cfg.card_name or out.name.removesuffix('.partial')}: a {config.model_type.upper()} encoder pre-trained by hadath",
@@ -94,7 +100,7 @@ def write_card(out: Path, cfg: DictConfig, stats, metrics: dict, model) -> None:
         "",
         "## Model",
         "",
-        f"- Start: {'new (random layers' + (', skip-gram token embeddings)' if cfg.mlm.embeddings_init == 'skipgram' else ')') if scratch else '`' + str(cfg.model.name_or_path) + '`, continued'}",
+        f"- Start: {start}",
         f"- Size: {config.num_hidden_layers} layers, hidden size {config.hidden_size}, "
         f"{config.num_attention_heads} heads, feed-forward {config.intermediate_size}; "
         f"{params / 1e6:.1f} M encoder parameters; weights stored as {cfg.save_dtype}",
