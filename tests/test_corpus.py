@@ -191,49 +191,29 @@ def test_corpus_stats_uses_file_stem_without_split():
     assert list(corpus_stats([("data/test.jsonl", doc)])["splits"]) == ["test"]
 
 
-def test_quotes_and_brackets_closing_inside_a_span_are_part_of_it(tmp_path):
+def punctuation_findings(text: str, trigger: str, arguments: dict[str, tuple[int, int]]) -> list[str]:
+    """The span texts the checker calls punctuation errors, for one event whose trigger opens ``text``."""
     from hadath.corpus import check_documents
     from hadath.documents import Argument, Document, Event, Span
     from hadath.schema import load_schema
 
+    args = tuple(Argument(role, Span(s, e, text[s:e])) for role, (s, e) in arguments.items())
+    event = Event("E1", "Attack", Span(0, len(trigger), trigger), args)
+    findings = check_documents([("f.jsonl", Document("d", text, (event,)))], load_schema())
+    return [f.text for f in findings if f.kind == "punctuation"]
+
+
+def test_quotes_and_brackets_closing_inside_a_span_are_part_of_it(tmp_path):
     text = "هاجمت مجموعة من فصيل «فرقة الحمزة» قرية (تل طويل)، وقصفت «القرية»."
     agent = text.index("مجموعة"), text.index("» ") + 1
     place = text.index("(تل"), text.index(")") + 1
     wrong = text.index("«القرية"), text.index("«القرية") + len("«القرية")
-    event = Event(
-        "E1",
-        "Attack",
-        Span(0, 5, "هاجمت"),
-        (
-            Argument("Agent", Span(*agent, text[slice(*agent)])),
-            Argument("Place", Span(*place, text[slice(*place)])),
-            Argument("Target", Span(*wrong, text[slice(*wrong)])),
-        ),
-    )
-    findings = [
-        f
-        for f in check_documents([("f.jsonl", Document("d", text, (event,)))], load_schema())
-        if f.kind == "punctuation"
-    ]
-    assert [f.text for f in findings] == ["«القرية"]
+    found = punctuation_findings(text, "هاجمت", {"Agent": agent, "Place": place, "Target": wrong})
+    assert found == ["«القرية"]
 
 
 def test_straight_quotes_at_a_span_edge_are_part_of_the_phrase_when_paired():
-    from hadath.corpus import check_documents
-    from hadath.documents import Argument, Document, Event, Span
-    from hadath.schema import load_schema
-
     text = 'هاجم مسلحو تنظيم "داعش" حاجزا، وقصفوا "القرية.'
     agent = text.index("مسلحو"), text.index('" ') + 1
     wrong = text.index('"القرية'), text.index('"القرية') + len('"القرية')
-    event = Event(
-        "E1",
-        "Attack",
-        Span(0, 4, "هاجم"),
-        (
-            Argument("Agent", Span(*agent, text[slice(*agent)])),
-            Argument("Target", Span(*wrong, text[slice(*wrong)])),
-        ),
-    )
-    findings = check_documents([("f.jsonl", Document("d", text, (event,)))], load_schema())
-    assert [f.text for f in findings if f.kind == "punctuation"] == ['"القرية']
+    assert punctuation_findings(text, "هاجم", {"Agent": agent, "Target": wrong}) == ['"القرية']
