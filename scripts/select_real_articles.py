@@ -74,17 +74,25 @@ def read_articles(folder: Path):
                 yield json.loads(line)
 
 
-def profile(article: dict) -> dict | None:
+# Candidate filters: (min words, max words, min conflict cues, min cues per 100 words). The
+# unseen pool is small (2% of the news), so --unseen-loose widens its filter to find enough
+# dev and test articles.
+STRICT = (80, 450, 5, 2.0)
+LOOSE = (50, 700, 3, 1.0)
+
+
+def profile(article: dict, limits: tuple = STRICT) -> dict | None:
     """The article's conflict profile, or None when it is not a candidate."""
     if article.get("category") not in (None, "middleEast", "internationalNews"):
         return None
     text = article["text"]
     words = len(text.split())
-    if not 80 <= words <= 450:
+    min_words, max_words, min_cues, min_density = limits
+    if not min_words <= words <= max_words:
         return None
     hits = {name: len(p.findall(text)) for name, p in TYPE_PATTERNS.items()}
     total = sum(hits.values())
-    if total < 5 or total * 100 / words < 2.0:
+    if total < min_cues or total * 100 / words < min_density:
         return None
     countries = Counter({name: len(p.findall(text)) for name, p in COUNTRY_PATTERNS.items()})
     country = countries.most_common(1)[0][0] if countries.most_common(1)[0][1] else "other"
@@ -151,6 +159,21 @@ def choose(candidates: list[dict], count: int) -> list[dict]:
     return chosen
 
 
+def chosen_before(paths: list[Path]) -> set[str]:
+    """The article ids (``meta.id``, else ``id``) in the given JSON-lines files and folders."""
+    ids: set[str] = set()
+    for path in paths:
+        for file in sorted(path.rglob("*.jsonl")) if path.is_dir() else [path]:
+            for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError as err:
+                        sys.exit(f"{file}:{number}: not JSON ({err.msg})")
+                    ids.add(record.get("meta", {}).get("id") or record["id"])
+    return ids
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path, help="news-unlabeled/ (antcorpus.jsonl.gz, saudinewsnet.jsonl.gz)")
@@ -158,20 +181,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train", type=int, default=150, help="articles from the pool pre-training saw")
     parser.add_argument("--heldout", type=int, default=70, help="articles for dev and test, from the unseen pool")
     parser.add_argument("--heldout-fraction", type=float, default=0.02, help="pretrain.py's corpus.heldout_fraction")
+    parser.add_argument("--unseen-loose", action="store_true", help=f"filter the unseen pool by {LOOSE}, not {STRICT}")
+    parser.add_argument(
+        "--skip", type=Path, nargs="*", default=[],
+        help="JSON-lines files (or folders of them) of articles chosen before: neither they nor their stories again",
+    )
     args = parser.parse_args(argv)
+    skipped = chosen_before(args.skip)
     candidates, texts = [], {}
     for article in read_articles(args.folder):
-        found = profile(article)
+        pool = "heldout" if is_heldout(article["id"], args.heldout_fraction) else "train"
+        found = profile(article, LOOSE if pool == "heldout" and args.unseen_loose else STRICT)
         if found is None:
             continue
         texts[article["id"]] = article["text"]
-        pool = "heldout" if is_heldout(article["id"], args.heldout_fraction) else "train"
         candidates.append(found | {"id": article["id"], "source": article["source"], "pool": pool, "raw": article})
     stories = story_groups(texts)
     members: dict[str, set[str]] = defaultdict(set)
     for c in candidates:
         c["story"] = stories[c["id"]]
         members[c["story"]].add(c["pool"])
+    used = {stories[doc_id] for doc_id in skipped if doc_id in stories}
+    candidates = [c for c in candidates if c["story"] not in used and c["id"] not in skipped]
     unseen = [c for c in candidates if members[c["story"]] == {"heldout"}]
     seen = [c for c in candidates if "heldout" not in members[c["story"]]]
     picked = choose(unseen, args.heldout) + choose(seen, args.train)

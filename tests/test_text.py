@@ -32,6 +32,18 @@ def test_words_keep_inner_punctuation_and_treat_direction_marks_as_space():
     assert texts(text, word_spans(text)) == ["في", "4/6/2024", "قُتل", "3.5", "عين-عيسى"]
 
 
+def test_a_separator_glued_between_arabic_words_splits_them_but_not_abbreviations():
+    text = "شمالي الكاميرون.وأصيب 11 في دمشق،حلب نقلاً عن أ.ف.ب و www.x.com"
+    assert texts(text, word_spans(text)) == [
+        "شمالي", "الكاميرون", ".", "وأصيب", "11", "في", "دمشق", "،", "حلب",
+        "نقلاً", "عن", "أ.ف.ب", "و", "www.x.com",
+    ]  # fmt: skip
+    assert texts(text, split_sentences(text)) == [
+        "شمالي الكاميرون.",
+        "وأصيب 11 في دمشق،حلب نقلاً عن أ.ف.ب و www.x.com",
+    ]
+
+
 def test_sentences_end_at_arabic_and_latin_terminators_and_line_breaks():
     text = "قصفت القوات القرية. هل انتهى الهجوم؟ نعم؛ استمر\nسطر جديد!"
     assert texts(text, split_sentences(text)) == [

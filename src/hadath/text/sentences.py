@@ -2,12 +2,16 @@
 
 A sentence ends at ``.`` ``؟`` ``?`` ``!`` ``؛`` or a line break. A dot does not
 end a sentence inside a number ("3.5"), after a single-letter abbreviation
-("د. أحمد", "م. ب.") or after a known abbreviation.
+("د. أحمد", "م. ب.") or after a known abbreviation. A dot glued between two Arabic
+words ("الكاميرون.وأصيب", a space lost in publishing) ends the sentence unless the
+word before it is a single letter ("أ.ف.ب").
 """
 
 from __future__ import annotations
 
 import re
+
+from hadath.text.words import glued_word_before, is_arabic_letter
 
 ENDERS = ".؟?!؛"
 # Abbreviations written with a dot that do not end a sentence.
@@ -49,6 +53,8 @@ def _ends_sentence(text: str, i: int, end: int) -> bool:
     after = text[i + 1] if i + 1 < end else " "
     if before.isdigit() and after.isdigit():  # 3.5, ٣.٥
         return False
+    if is_arabic_letter(after) and glued_word_before(text, i):  # "الكاميرون.وأصيب", but not "أ.ف.ب"
+        return True
     if after.isdigit() or (not after.isspace() and after not in _CLOSERS and after not in ENDERS):
         return False  # a dot inside a token: "4.6.2024", "www.x.com"
     word = _WORD_BEFORE.search(text[max(0, i - 12) : i])
