@@ -67,20 +67,27 @@ def main() -> None:
             # The learning-rate schedule ends with the budget: steps estimated from the shipped run's
             # 1.41 s a step for 4 layers (about 0.35 s of embeddings, head and evaluation + 0.265 s a layer).
             steps = int(args.minutes * 60 / (0.35 + 0.265 * layers))
-            run([
-                "pretrain.py",
-                f"hydra.run.dir={run_dir}",
-                f"max_minutes={args.minutes * 1.15:.1f}",
-                f"trainer.max_steps={steps}",
-                "trainer.learning_rate=5e-4",
-                "trainer.eval_steps=250",
-                "trainer.save_steps=250",
-                f"model.scratch.num_hidden_layers={layers}",
-                f"resume={str(resume).lower()}",
-            ])
+            run(
+                [
+                    "pretrain.py",
+                    f"hydra.run.dir={run_dir}",
+                    f"max_minutes={args.minutes * 1.15:.1f}",
+                    f"trainer.max_steps={steps}",
+                    "trainer.learning_rate=5e-4",
+                    "trainer.eval_steps=250",
+                    "trainer.save_steps=250",
+                    f"model.scratch.num_hidden_layers={layers}",
+                    f"resume={str(resume).lower()}",
+                ]
+            )
         pretrained = json.loads((run_dir / "model" / "pretrain.json").read_text())["metrics"]
-        row = {"layers": layers, "steps": pretrained["steps"], "tokens_M": pretrained["tokens_seen"] / 1e6,
-               "pretrain_minutes": pretrained["minutes"], "perplexity": pretrained["heldout_perplexity"]}
+        row = {
+            "layers": layers,
+            "steps": pretrained["steps"],
+            "tokens_M": pretrained["tokens_seen"] / 1e6,
+            "pretrain_minutes": pretrained["minutes"],
+            "perplexity": pretrained["heldout_perplexity"],
+        }
         row |= measure(f"quickstart:model.name_or_path={run_dir / 'model'}")
         rows.append(row)
         print(json.dumps(row), flush=True)
@@ -89,7 +96,11 @@ def main() -> None:
     keys = ["steps", "tokens_M", "pretrain_minutes", "perplexity", "train_minutes", "TC", "AC", "roles_gold_triggers"]
     print("| layers | " + " | ".join(keys) + " |")
     for r in rows:
-        print(f"| {r['layers']} | " + " | ".join(f"{r[k]:.3f}" if isinstance(r[k], float) else str(r[k]) for k in keys) + " |")
+        print(
+            f"| {r['layers']} | "
+            + " | ".join(f"{r[k]:.3f}" if isinstance(r[k], float) else str(r[k]) for k in keys)
+            + " |"
+        )
 
 
 if __name__ == "__main__":

@@ -183,7 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heldout-fraction", type=float, default=0.02, help="pretrain.py's corpus.heldout_fraction")
     parser.add_argument("--unseen-loose", action="store_true", help=f"filter the unseen pool by {LOOSE}, not {STRICT}")
     parser.add_argument(
-        "--skip", type=Path, nargs="*", default=[],
+        "--skip",
+        type=Path,
+        nargs="*",
+        default=[],
         help="JSON-lines files (or folders of them) of articles chosen before: neither they nor their stories again",
     )
     args = parser.parse_args(argv)
