@@ -27,6 +27,7 @@ from pathlib import Path
 
 from hadath.io.atomic import atomic_write_text
 from hadath.pretraining.corpus import is_heldout
+from hadath.stories import story_groups
 
 # Stems that suggest each event type (matched at word starts, after an optional clitic).
 TYPE_CUES = {
@@ -79,6 +80,7 @@ def read_articles(folder: Path):
 # dev and test articles.
 STRICT = (80, 450, 5, 2.0)
 LOOSE = (50, 700, 3, 1.0)
+ANY = (0, 10**9, 0, 0.0)
 
 
 def profile(article: dict, limits: tuple = STRICT) -> dict | None:
@@ -98,38 +100,6 @@ def profile(article: dict, limits: tuple = STRICT) -> dict | None:
     country = countries.most_common(1)[0][0] if countries.most_common(1)[0][1] else "other"
     types = sorted(name for name, n in hits.items() if n)
     return {"words": words, "cues": total, "types": types, "country": country}
-
-
-def shingles(text: str, n: int = 5) -> set[str]:
-    words = re.findall(r"\w+", text)
-    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
-
-
-def story_groups(texts: dict[str, str], min_shared: int = 6) -> dict[str, str]:
-    """Article id → story id (its group's smallest id): articles sharing ``min_shared`` rare 5-grams."""
-    index: dict[str, list[str]] = defaultdict(list)
-    for doc_id, text in texts.items():
-        for s in shingles(text):
-            index[s].append(doc_id)
-    parent = {doc_id: doc_id for doc_id in texts}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    pairs: Counter = Counter()
-    for ids in index.values():
-        if 2 <= len(ids) <= 20:  # a 5-gram in more than 20 articles is boilerplate, not a shared story
-            for i, a in enumerate(ids):
-                for b in ids[i + 1 :]:
-                    pairs[(a, b)] += 1
-    for (a, b), shared in pairs.items():
-        if shared >= min_shared:
-            ra, rb = find(a), find(b)
-            parent[max(ra, rb)] = min(ra, rb)
-    return {doc_id: find(doc_id) for doc_id in texts}
 
 
 def choose(candidates: list[dict], count: int) -> list[dict]:
@@ -189,12 +159,17 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="JSON-lines files (or folders of them) of articles chosen before: neither they nor their stories again",
     )
+    parser.add_argument(
+        "--ids", nargs="*", default=[],
+        help="pick exactly these articles (a top-up for a rare event type), whatever their length or cues",
+    )
     args = parser.parse_args(argv)
     skipped = chosen_before(args.skip)
     candidates, texts = [], {}
     for article in read_articles(args.folder):
         pool = "heldout" if is_heldout(article["id"], args.heldout_fraction) else "train"
-        found = profile(article, LOOSE if pool == "heldout" and args.unseen_loose else STRICT)
+        limits = LOOSE if pool == "heldout" and args.unseen_loose else STRICT
+        found = profile(article, ANY if article["id"] in args.ids else limits)
         if found is None:
             continue
         texts[article["id"]] = article["text"]
@@ -208,7 +183,13 @@ def main(argv: list[str] | None = None) -> int:
     candidates = [c for c in candidates if c["story"] not in used and c["id"] not in skipped]
     unseen = [c for c in candidates if members[c["story"]] == {"heldout"}]
     seen = [c for c in candidates if "heldout" not in members[c["story"]]]
-    picked = choose(unseen, args.heldout) + choose(seen, args.train)
+    if args.ids:
+        picked = [c for c in unseen + seen if c["id"] in args.ids]
+        missing = sorted(set(args.ids) - {c["id"] for c in picked})
+        if missing:
+            sys.exit(f"not news articles of a single pool's story, or chosen before: {', '.join(missing)}")
+    else:
+        picked = choose(unseen, args.heldout) + choose(seen, args.train)
     lines = []
     for c in picked:
         raw = c["raw"]

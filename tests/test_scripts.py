@@ -82,7 +82,9 @@ def test_make_splits_keeps_the_manifest(tmp_path):
 
 def test_selection_groups_stories_and_takes_one_article_a_story():
     sys.path.insert(0, str(ROOT / "scripts"))
-    from select_real_articles import choose, profile, story_groups
+    from select_real_articles import choose, profile
+
+    from hadath.stories import story_groups
 
     report = (
         "قصفت طائرات حربية مواقع في ريف إدلب الجنوبي صباح اليوم ما أسفر عن مقتل خمسة مدنيين وإصابة آخرين "
@@ -115,3 +117,54 @@ def test_anchor_refuses_a_repeated_sentence_unless_real_boilerplate_is_allowed(t
     allowed = run("anchor_spans.py", "--allow-repeated-sentences", first, second, "-o", tmp_path / "out.jsonl")
     assert allowed.returncode == 0, allowed.stderr
     assert [d.id for d in read_jsonl(tmp_path / "out.jsonl")] == ["d1", "d2"]
+
+
+def story_corpus(path):
+    """Ten one-event articles: a and b tell one story; a-f are in the unseen pool, g-j are not."""
+    story = "قصفت طائرات حربية مواقع في ريف إدلب الجنوبي صباح اليوم ما أسفر عن مقتل خمسة مدنيين وإصابة آخرين "
+    texts = {"a": story * 2, "b": "نقلت وكالة الأنباء أن " + story * 2}
+    places = ["حلب", "حمص", "درعا", "الرقة", "دير الزور", "الحسكة", "إدلب", "حماة"]
+    for doc_id, place in zip("cdefghij", places):
+        texts[doc_id] = f"اعتقلت الشرطة ثلاثة أشخاص في {place} فجر يوم {doc_id}."
+    lines = []
+    for doc_id, text in texts.items():
+        word = "قصفت" if doc_id in "ab" else "اعتقلت"
+        event = {"id": "E1", "type": "Shelling" if doc_id in "ab" else "Arrest", "arguments": []}
+        event["trigger"] = {"start": text.index(word), "end": text.index(word) + len(word), "text": word}
+        meta = {"pool": "heldout" if doc_id in "abcdef" else "train"}
+        lines.append(json.dumps({"id": doc_id, "text": text, "events": [event], "meta": meta}, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_story_split_keeps_each_story_on_one_side_and_draws_dev_test_from_the_unseen_pool(tmp_path):
+    corpus = tmp_path / "real.jsonl"
+    story_corpus(corpus)
+    for seed in range(5):
+        out = tmp_path / f"out-{seed}"
+        out.mkdir()
+        done = run(
+            "make_splits.py", corpus, "--out", out, "--by-story", "--eval-pool", "heldout",
+            "--dev", "2", "--test", "3", "--min-per-type", "0", "--seed", str(seed),
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        manifest = json.loads((out / "splits.json").read_text())
+        side = {doc_id: name for name in ("train", "dev", "test") for doc_id in manifest[name]}
+        assert sorted(side) == list("abcdefghij")
+        assert manifest["stories"]["a"] == ["a", "b"]
+        for members in manifest["stories"].values():  # no story straddles two splits
+            assert len({side[m] for m in members}) == 1
+        assert all(side[d] == "train" for d in "ghij")  # pre-training saw them: never dev or test
+        assert len(manifest["test"]) <= 3 and len(manifest["dev"]) <= 2 and manifest["test"]
+        written = [json.loads(line) for line in (out / "test.jsonl").read_text().splitlines()]
+        assert {d["id"] for d in written} == set(manifest["test"])
+        assert all(d["meta"]["split"] == "test" and d["meta"]["pool"] == "heldout" for d in written)
+
+
+def test_story_split_refuses_a_manifest_that_splits_a_story(tmp_path):
+    corpus = tmp_path / "real.jsonl"
+    story_corpus(corpus)
+    (tmp_path / "splits.json").write_text(json.dumps({"train": ["a"], "dev": [], "test": ["b"]}))
+    done = run("make_splits.py", corpus, "--out", tmp_path, "--by-story", "--min-per-type", "0")
+    assert done.returncode != 0
+    assert "story a straddles splits in the manifest: a (train), b (test)" in done.stderr
+    assert not (tmp_path / "train.jsonl").exists()
