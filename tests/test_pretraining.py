@@ -64,6 +64,27 @@ def test_corpus_excludes_by_id_and_by_annotated_file(corpus_dir, tmp_path):
     assert rows[0]["id"] not in kept and rows[3]["id"] not in kept and len(kept) == 58
 
 
+def test_corpus_keeps_out_other_reports_of_an_excluded_story(corpus_dir, tmp_path):
+    rows = news()
+    story = rows[5]["text"]
+    retold = "نقلت وكالة أنباء محلية أن " + story[: len(story) // 2]  # another outlet, the same incident
+    (corpus_dir / "c.jsonl").write_text(json.dumps({"id": "retold", "text": retold}, ensure_ascii=False) + "\n")
+    annotated = tmp_path / "test.jsonl"
+    annotated.write_text(json.dumps({"id": "gold-5", "text": story, "events": []}, ensure_ascii=False) + "\n")
+    kept = {}
+    for by_story in (True, False):
+        corpus = Corpus(paths=[str(corpus_dir)], exclude=[str(annotated)], exclude_stories=by_story)
+        kept[by_story] = {d.id for part in ("train", "heldout") for d in corpus.documents(part)}
+    assert "retold" not in kept[True] and rows[5]["id"] not in kept[True]
+    assert kept[False] - kept[True] == {"retold"}  # nothing else was taken for the same story
+    assert len(kept[True]) == 59
+
+
+def test_corpus_exclude_names_a_missing_file(corpus_dir):
+    with pytest.raises(UserError, match=r"corpus.exclude: no such file: .*missing/test.jsonl"):
+        Corpus(paths=[str(corpus_dir)], exclude=["missing/test.jsonl"])
+
+
 def test_corpus_errors_name_the_file_and_line(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "text": "نص"}\n{"id": "b", "text": 5}\n')

@@ -1,9 +1,11 @@
 """Consistency checks and statistics for annotation files.
 
-    python -m hadath.corpus check [FILES...] [--allow FILE]
+    python -m hadath.corpus check [FILES...] [--allow FILE ...]
     python -m hadath.corpus stats [FILES...] [--json]
 
-FILES default to annotations/*.jsonl. Both commands load the files with
+FILES default to the whole corpus: the constructed articles (annotations/*.jsonl) and
+real news (annotations/real/*.jsonl), checked together so that a trigger word of one
+part left unmarked in the other is found. Both commands load the files with
 read_jsonl, which validates them. ``check`` prints one line for each problem:
 file, document id, [start:end], severity, kind and the exact text. Kinds:
 
@@ -18,7 +20,8 @@ file, document id, [start:end], severity, kind and the exact text. Kinds:
   or bracket whose partner is inside the span ("فصيل «فرقة الحمزة»" is one phrase).
 - ``role`` / ``unknown-type`` (error): a role the schema does not allow for the type.
 
-The allow list (annotations/check-allow.txt) holds one line for each justified case:
+The allow lists (by default annotations/check-allow.txt and annotations/real/check-allow.txt)
+hold one line for each justified case:
 ``doc_id<TAB>start<TAB>kind<TAB>reason``. Blank lines and lines starting with # are
 skipped. Justified cases are counted but not printed. The exit code is 1 if any
 problem is printed, warnings included, and 0 otherwise.
@@ -41,7 +44,8 @@ from hadath.text import split_sentences, word_spans
 from hadath.text.words import PUNCTUATION
 
 ANNOTATIONS = Path(__file__).resolve().parents[2] / "annotations"
-ALLOW_FILE = ANNOTATIONS / "check-allow.txt"
+PARTS = (ANNOTATIONS, ANNOTATIONS / "real")  # the constructed corpus and real news
+ALLOW_FILES = [part / "check-allow.txt" for part in PARTS]
 SEVERITY = {
     "unannotated": "error",
     "type-conflict": "error",
@@ -218,8 +222,6 @@ def _unannotated(doc: Document, forms: Iterable[str]) -> Iterator[Span]:
 def read_allow_list(path: Path) -> tuple[set[tuple[str, int, str]], list[Finding]]:
     """``(doc_id, start, kind)`` entries of the allow list, and a finding for each malformed line."""
     entries, bad = set(), []
-    if not path.is_file():
-        return entries, bad
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -241,9 +243,13 @@ def read_allow_list(path: Path) -> tuple[set[tuple[str, int, str]], list[Finding
     return entries, bad
 
 
-def run_check(located: Located, schema: Schema, allow_path: Path) -> int:
+def run_check(located: Located, schema: Schema, allow_paths: list[Path]) -> int:
     """Print the unjustified findings and a summary line; 1 if any was printed, else 0."""
-    entries, bad = read_allow_list(allow_path)
+    entries, bad = set(), []
+    for path in allow_paths:
+        more, malformed = read_allow_list(path)
+        entries |= more
+        bad += malformed
     findings = check_documents(located, schema)
     allowed = [f for f in findings if (f.doc_id, f.start, f.kind) in entries]
     reported = [f for f in findings if (f.doc_id, f.start, f.kind) not in entries] + bad
@@ -261,7 +267,7 @@ def run_check(located: Located, schema: Schema, allow_path: Path) -> int:
 
 
 def corpus_stats(located: Located) -> dict:
-    """Counts per split (meta["split"], else the file's stem), per event type and per role.
+    """Counts per split (meta["split"], else the file's stem; "real/…" for real news), per event type and per role.
 
     Words are those the taggers label (hadath.text.word_spans: a punctuation mark is a word).
     """
@@ -271,6 +277,8 @@ def corpus_stats(located: Located) -> dict:
     forms: dict[str, Counter] = defaultdict(Counter)
     for file, doc in located:
         split = str(doc.meta.get("split") or Path(file).stem)
+        if Path(file).resolve().parent in PARTS[1:]:  # real news: "real/train" beside the constructed "train"
+            split = f"{Path(file).parent.name}/{split}"
         n_words = len(word_spans(doc.text))
         row = splits[split]
         row.update(
@@ -330,14 +338,27 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="report annotation inconsistencies")
     stats = sub.add_parser("stats", help="count documents, words, events and arguments")
     for command in (check, stats):
-        command.add_argument("files", nargs="*", type=Path, help="JSONL files (default: annotations/*.jsonl)")
+        command.add_argument(
+            "files", nargs="*", type=Path, help="JSONL files (default: annotations/*.jsonl, annotations/real/*.jsonl)"
+        )
         command.add_argument("--schema", default="conflict-v1", help="schema name or YAML path")
-    check.add_argument("--allow", type=Path, default=ALLOW_FILE, help="allow list of justified cases")
+    check.add_argument(
+        "--allow",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="allow lists of justified cases (default: check-allow.txt of annotations/ and annotations/real/)",
+    )
     stats.add_argument("--json", action="store_true", help="print JSON instead of tables")
     args = parser.parse_args(argv)
-    files = args.files or sorted(ANNOTATIONS.glob("*.jsonl"))
+    files = args.files or [path for part in PARTS for path in sorted(part.glob("*.jsonl"))]
     if not files:
         print(f"no files given and no {ANNOTATIONS}/*.jsonl", file=sys.stderr)
+        return 2
+    allow = args.allow if args.command == "check" and args.allow else [p for p in ALLOW_FILES if p.is_file()]
+    missing = [str(p) for p in allow if not p.is_file()]
+    if missing:
+        print(f"allow list not found: {', '.join(missing)}", file=sys.stderr)
         return 2
     schema = load_schema(args.schema)
     try:
@@ -346,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         print(err, file=sys.stderr)
         return 1
     if args.command == "check":
-        return run_check(located, schema, args.allow)
+        return run_check(located, schema, allow)
     result = corpus_stats(located)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_stats(result))
     return 0

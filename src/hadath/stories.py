@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 # A 5-gram found in more articles than this is boilerplate ("وقالت مصادر محلية إن …"), not a story.
 COMMON = 20
@@ -47,3 +48,33 @@ def story_groups(texts: dict[str, str], min_shared: int = 6) -> dict[str, str]:
             ra, rb = find(a), find(b)
             parent[max(ra, rb)] = min(ra, rb)
     return {doc_id: find(doc_id) for doc_id in texts}
+
+
+def story_partners(
+    targets: dict[str, str], documents: Iterable[tuple[str, str]], min_shared: int = 6
+) -> dict[str, set[str]]:
+    """For each target article, the streamed ``(id, text)`` documents that tell its story.
+
+    One pass over ``documents``, holding only the targets' 5-grams: a document is a partner
+    when it shares ``min_shared`` of them that fewer than ``COMMON`` documents contain.
+    """
+    owners: dict[str, list[str]] = defaultdict(list)
+    for target_id, text in targets.items():
+        for s in shingles(text):
+            owners[s].append(target_id)
+    found: dict[str, list[str]] = defaultdict(list)  # target 5-gram -> documents holding it (capped)
+    for doc_id, text in documents:
+        for s in shingles(text) & owners.keys():
+            if len(found[s]) <= COMMON:
+                found[s].append(doc_id)
+    shared: Counter = Counter()
+    for s, doc_ids in found.items():
+        if len(doc_ids) <= COMMON:
+            for doc_id in doc_ids:
+                for target_id in owners[s]:
+                    shared[(target_id, doc_id)] += 1
+    partners: dict[str, set[str]] = {target_id: set() for target_id in targets}
+    for (target_id, doc_id), n in shared.items():
+        if n >= min_shared and doc_id != target_id:
+            partners[target_id].add(doc_id)
+    return partners

@@ -4,7 +4,8 @@ A source is a ``.jsonl`` / ``.jsonl.gz`` file (one JSON object a line, with a te
 and an id field), a ``.txt`` file (one document, its id the file name), a folder of those
 (searched recursively, sorted), or a list of any of them. Documents are streamed, never all
 held in memory. A held-out part is chosen by document (a stable hash of the id), so no
-held-out article is ever seen in training; ``exclude`` keeps named documents out entirely.
+held-out article is ever seen in training; ``exclude`` keeps named documents out entirely,
+and with ``exclude_stories`` (the default) every other report of their stories too.
 """
 
 from __future__ import annotations
@@ -107,16 +108,18 @@ def text_key(text: str) -> str:
     return hashlib.sha1(" ".join(text.split()).encode()).hexdigest()
 
 
-def load_exclusions(entries: list[str]) -> tuple[set[str], set[str]]:
-    """Document ids and text keys to keep out of pre-training.
+def load_exclusions(entries: list[str]) -> tuple[set[str], dict[str, str]]:
+    """Document ids, and texts by their ``text_key``, to keep out of pre-training.
 
     An entry is a document id, or a file: a JSON-lines file of documents (annotated splits
     included; their ``id``, ``meta.id`` and text are all excluded) or a text file of ids, one a line.
     """
     ids: set[str] = set()
-    texts: set[str] = set()
+    texts: dict[str, str] = {}
     for entry in entries or []:
         path = Path(str(entry)).expanduser()
+        if not path.is_file() and ("/" in str(entry) or path.suffix in (".jsonl", ".gz", ".txt")):
+            raise UserError(f"corpus.exclude: no such file: {entry}")
         if not path.is_file():
             ids.add(str(entry))
         elif path.name.endswith((".jsonl", ".jsonl.gz")):
@@ -126,7 +129,7 @@ def load_exclusions(entries: list[str]) -> tuple[set[str], set[str]]:
                 meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
                 ids.update(str(v) for v in (record.get("id"), meta.get("id")) if v is not None)
                 if isinstance(record.get("text"), str):
-                    texts.add(text_key(record["text"]))
+                    texts[text_key(record["text"])] = record["text"]
         else:
             ids.update(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     return ids, texts
@@ -145,12 +148,30 @@ class Corpus:
     text_field: str = "text"
     id_field: str = "id"
     exclude: list[str] = field(default_factory=list)
+    exclude_stories: bool = True
     heldout_fraction: float = 0.02
     max_documents: int | None = None
 
     def __post_init__(self) -> None:
         self.files = corpus_files(list(self.paths))
         self.excluded_ids, self.excluded_texts = load_exclusions(list(self.exclude or []))
+        self._story_ids: set[str] | None = None
+
+    def story_excluded(self, progress: bool = True) -> set[str]:
+        """Ids of the documents that tell the story of an excluded annotated article (``hadath.stories``):
+        another outlet's report of the same incident is kept out with it. Found once, then cached."""
+        if self._story_ids is None:
+            self._story_ids = set()
+            if self.exclude_stories and self.excluded_texts:
+                from tqdm.auto import tqdm
+
+                from hadath.stories import story_partners
+
+                docs = ((d.id, d.text) for d in self._read())
+                docs = tqdm(docs, desc="stories of excluded articles", unit=" docs", disable=not progress)
+                partners = story_partners(self.excluded_texts, docs)
+                self._story_ids = set().union(*partners.values())
+        return self._story_ids
 
     def documents(self, part: str) -> Iterator[Document]:
         """The non-empty documents of ``part`` ("train" or "heldout"), interleaved across files."""
@@ -158,13 +179,21 @@ class Corpus:
             if doc.text.strip() and (is_heldout(doc.id, self.heldout_fraction) == (part == "heldout")):
                 yield doc
 
-    def _stream(self) -> Iterator[tuple[Document, bool]]:
-        """Every document up to ``max_documents``, with whether ``exclude`` names it."""
+    def _read(self) -> Iterator[Document]:
+        """Every document up to ``max_documents``, interleaved across files."""
         for number, doc in enumerate(interleave(self.files, self.text_field, self.id_field)):
             if self.max_documents is not None and number >= self.max_documents:
                 return
-            excluded = doc.id in self.excluded_ids or (
-                bool(self.excluded_texts) and text_key(doc.text) in self.excluded_texts
+            yield doc
+
+    def _stream(self) -> Iterator[tuple[Document, bool]]:
+        """Every document, with whether ``exclude`` names it or tells the story of one it names."""
+        stories = self.story_excluded()
+        for doc in self._read():
+            excluded = (
+                doc.id in self.excluded_ids
+                or doc.id in stories
+                or (bool(self.excluded_texts) and text_key(doc.text) in self.excluded_texts)
             )
             yield doc, excluded
 
