@@ -77,6 +77,7 @@ def main() -> None:
                     "trainer.eval_steps=250",
                     "trainer.save_steps=250",
                     f"model.scratch.num_hidden_layers={layers}",
+                    "corpus.exclude=[]",  # the data news-small was trained on, the same for every size
                     f"resume={str(resume).lower()}",
                 ]
             )

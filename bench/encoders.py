@@ -33,14 +33,29 @@ def run(args: list[str]) -> float:
     return time.time() - started
 
 
-def measure(spec: str) -> dict:
+def measure(spec: str, out: Path = OUT, tests: dict[str, str] | None = None) -> dict:
+    """Train ``experiment[:overrides]`` into ``out``, evaluate it; the row of scores.
+
+    ``tests`` (name → annotated file) evaluates on those files too; their reports are
+    ``out/<run>/evaluate-<name>/report.json``. Without it, the config's own test split.
+    """
     name, _, extra = spec.partition(":")
     overrides = [o for o in extra.split(",") if o]
     label = spec.replace(":", "_").replace("/", "_").replace("=", "-").replace(",", "_")
-    run_dir = OUT / label
+    run_dir = out / label
     train_s = run(["train.py", f"experiment={name}", *overrides, f"hydra.run.dir={run_dir}"])
-    run(["evaluate.py", f"checkpoint={run_dir / 'checkpoint'}", f"hydra.run.dir={run_dir / 'evaluate'}"])
-    report = json.loads((run_dir / "evaluate" / "report.json").read_text())
+    evaluations = {"": None} if not tests else {f"-{k}": v for k, v in tests.items()}
+    for suffix, test in evaluations.items():
+        extra_args = [f"data.test={test}"] if test else []
+        run(
+            [
+                "evaluate.py",
+                f"checkpoint={run_dir / 'checkpoint'}",
+                *extra_args,
+                f"hydra.run.dir={run_dir / ('evaluate' + suffix)}",
+            ]
+        )
+    report = json.loads((run_dir / ("evaluate" + next(iter(evaluations))) / "report.json").read_text())
     row = {"run": spec, "train_minutes": train_s / 60, "micro_f1": report["micro"]["f1"]}
     if "events" in report:
         row |= {level: report["events"][level]["f1"] for level in ("TI", "TC", "AI", "AC")}

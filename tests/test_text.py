@@ -33,14 +33,15 @@ def test_words_keep_inner_punctuation_and_treat_direction_marks_as_space():
 
 
 def test_a_separator_glued_between_arabic_words_splits_them_but_not_abbreviations():
-    text = "شمالي الكاميرون.وأصيب 11 في دمشق،حلب نقلاً عن أ.ف.ب و www.x.com"
+    text = "شمالي الكاميرون.وأصيب 11 في دمشق،حلب نقلاً عن أ.ف.ب و www.x.com في «القرية».وذكر"
     assert texts(text, word_spans(text)) == [
         "شمالي", "الكاميرون", ".", "وأصيب", "11", "في", "دمشق", "،", "حلب",
-        "نقلاً", "عن", "أ.ف.ب", "و", "www.x.com",
+        "نقلاً", "عن", "أ.ف.ب", "و", "www.x.com", "في", "«", "القرية", "»", ".", "وذكر",
     ]  # fmt: skip
     assert texts(text, split_sentences(text)) == [
         "شمالي الكاميرون.",
-        "وأصيب 11 في دمشق،حلب نقلاً عن أ.ف.ب و www.x.com",
+        "وأصيب 11 في دمشق،حلب نقلاً عن أ.ف.ب و www.x.com في «القرية».",
+        "وذكر",
     ]
 
 

@@ -6,7 +6,7 @@ punctuation split off as separate one-character words ("«داعش»،" gives
 "بسيارة"). Invisible direction marks count as space.
 
 Real text sometimes drops the space after a full stop or comma ("الكاميرون.وأصيب",
-"دمشق،حلب"): a separator between two Arabic words splits the run there, so each
+"دمشق،حلب", "القرية».وذكر"): a separator between two Arabic words splits the run there, so each
 word can be marked on its own. Inner punctuation elsewhere stays (below).
 """
 
@@ -28,8 +28,13 @@ def is_arabic_letter(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff" and ch.isalpha()
 
 
+CLOSERS = '»”")]'
+
+
 def glued_word_before(text: str, i: int) -> bool:
-    """Whether an Arabic word of two letters or more ends just before position ``i``."""
+    """Whether an Arabic word of two letters or more, or one closed by a quote or bracket, ends just before ``i``."""
+    while i >= 1 and text[i - 1] in CLOSERS:
+        i -= 1
     return i >= 2 and is_arabic_letter(text[i - 1]) and is_arabic_letter(text[i - 2])
 
 
