@@ -150,6 +150,68 @@ def test_predict_cli_missing_checkpoint_is_one_clear_line(tmp_path):
     ]
 
 
+@pytest.fixture
+def broken(trained, tmp_path):
+    """A copy of the trained checkpoint to damage."""
+    import shutil
+
+    copy = tmp_path / "checkpoint"
+    shutil.copytree(trained[1], copy)
+    return copy
+
+
+def predict_error(checkpoint) -> list[str]:
+    done = run_cli("predict.py", f"checkpoint={checkpoint}", "article=-", stdin="قصفت طائرات القرية.")
+    assert done.returncode == 1 and not done.stdout.strip()
+    return done.stderr.strip().splitlines()
+
+
+def test_checkpoint_ships_no_pickle(trained):
+    _, checkpoint = trained
+    assert not list(checkpoint.rglob("*.bin")) and not list(checkpoint.rglob("*.pt"))
+
+
+def test_pickle_weights_without_safetensors_are_refused(broken):
+    import torch
+
+    (broken / "model.safetensors").unlink()
+    torch.save({"not": torch.zeros(1)}, broken / "pytorch_model.bin")  # a pickle holding no weights
+    assert predict_error(broken) == [
+        f"error: {broken / 'model.safetensors'}: missing (found pytorch_model.bin: pickle weights are never "
+        "loaded); a checkpoint holds its weights as safetensors"
+    ]
+
+
+def test_weights_missing_a_tensor_are_refused(broken):
+    from safetensors.torch import load_file, save_file
+
+    weights = load_file(broken / "arguments" / "model.safetensors")
+    dropped = sorted(k for k in weights if "encoder.layer.1." in k)[0]
+    del weights[dropped]
+    save_file(weights, broken / "arguments" / "model.safetensors")
+    (line,) = predict_error(broken)
+    assert line.startswith(f"error: {broken / 'arguments' / 'model.safetensors'}: 1 missing tensor(s), e.g. ")
+    assert line.endswith("the weights do not belong to this model")
+
+
+def test_a_head_of_the_wrong_size_is_refused(broken):
+    meta = json.loads((broken / "hadath.json").read_text())
+    meta["labels"] = meta["labels"][:-2]
+    (broken / "hadath.json").write_text(json.dumps(meta))
+    n = len(meta["labels"])
+    assert predict_error(broken) == [
+        f"error: {broken / 'config.json'}: a head of {n + 2} labels, but hadath.json lists {n}"
+    ]
+
+
+def test_an_unknown_format_version_is_refused(broken):
+    meta = json.loads((broken / "hadath.json").read_text())
+    meta["format_version"] = 99
+    (broken / "hadath.json").write_text(json.dumps(meta))
+    (line,) = predict_error(broken)
+    assert line.startswith(f"error: {broken / 'hadath.json'}: checkpoint format version 99, but this hadath reads")
+
+
 def test_missing_model_directory_names_both_ways_out():
     started = time.time()
     with pytest.raises(ModelLoadError) as info:

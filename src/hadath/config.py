@@ -20,7 +20,6 @@ def user_errors():
     """Turn the errors a user can fix into one line on stderr and exit code 1, instead of a traceback."""
     from hadath.documents import AnnotationError
     from hadath.errors import UserError
-    from hadath.inference import CheckpointError
     from hadath.modeling import ModelLoadError
     from hadath.schema import SchemaError
 
@@ -29,6 +28,6 @@ def user_errors():
     except AnnotationError as err:
         print(f"error: {err}\nnothing was written", file=sys.stderr)
         sys.exit(1)
-    except (UserError, ModelLoadError, CheckpointError, SchemaError, FileNotFoundError) as err:
+    except (UserError, ModelLoadError, SchemaError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(1)

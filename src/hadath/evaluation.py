@@ -17,10 +17,11 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf
 from tqdm.auto import tqdm
 
+from hadath.checkpoint import read_meta
 from hadath.documents import Document, Event
 from hadath.errors import UserError
 from hadath.features import AlignmentStats, bio_word_labels, doc_words
-from hadath.inference import Extractor, read_meta
+from hadath.inference import Extractor
 from hadath.io.atomic import atomic_write_text
 from hadath.io.jsonl import write_jsonl
 

@@ -12,10 +12,10 @@ Every span is cut from the original text by word offsets, so
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hadath.checkpoint import read_meta, require_safetensors, stage_dir, stages, verify_weights
 from hadath.decoding import LabelledSpan, bio_to_spans, char_span, spans_to_bio
 from hadath.documents import Argument, Document, Event, Span
 from hadath.features import Preprocessing, doc_words, document_windows
@@ -23,8 +23,6 @@ from hadath.schema import Schema
 from hadath.tagging import Tagger
 from hadath.text import Window
 
-META_FILE = "hadath.json"
-ARGUMENTS_DIR = "arguments"
 CLOSE_MARKER = "[/T]"
 
 
@@ -46,25 +44,14 @@ class Segment:
     spans: list[LabelledSpan] = field(default_factory=list)
 
 
-class CheckpointError(RuntimeError):
-    pass
-
-
-def read_meta(checkpoint: str | Path) -> dict:
-    path = Path(checkpoint) / META_FILE
-    if not path.is_file():
-        what = "no such directory" if not Path(checkpoint).is_dir() else f"no {META_FILE} in it"
-        raise CheckpointError(
-            f"{checkpoint} is not a hadath checkpoint ({what}); pass the 'checkpoint' folder of a training run"
-        )
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def load_tagger(directory: Path, batch_size: int = 32, device: str | None = None) -> tuple[Tagger, dict]:
+    """One stage of a checkpoint, its weights verified (``hadath.checkpoint``)."""
     from hadath.modeling import load_token_classifier, load_tokenizer
 
     meta = read_meta(directory)
-    model = load_token_classifier(str(directory))
+    require_safetensors(Path(directory))
+    model = load_token_classifier(str(directory), safetensors_only=True)
+    verify_weights(Path(directory), model, meta["labels"])
     if device:
         model.to(device)
     tagger = Tagger(model, load_tokenizer(str(directory)), Preprocessing(**meta["preprocessing"]), batch_size)
@@ -82,10 +69,11 @@ class Extractor:
     @classmethod
     def from_pretrained(cls, checkpoint: str | Path, batch_size: int = 32, device: str | None = None) -> Extractor:
         checkpoint = Path(checkpoint)
+        held = stages(checkpoint)
         triggers, meta = load_tagger(checkpoint, batch_size, device)
         arguments = None
-        if (checkpoint / ARGUMENTS_DIR / META_FILE).is_file():
-            arguments, _ = load_tagger(checkpoint / ARGUMENTS_DIR, batch_size, device)
+        if "arguments" in held:
+            arguments, _ = load_tagger(stage_dir(checkpoint, "arguments"), batch_size, device)
         return cls(triggers, Schema.from_dict(meta["schema"], source=str(checkpoint)), arguments, meta)
 
     # -- triggers ---------------------------------------------------------------------------------

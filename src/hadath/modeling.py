@@ -72,14 +72,19 @@ def load_tokenizer(name_or_path: str):
     return tokenizer
 
 
-def load_token_classifier(name_or_path: str, labels: list[str] | None = None):
-    """A token-classification model; with ``labels`` its head is (re)sized to them."""
+def load_token_classifier(name_or_path: str, labels: list[str] | None = None, safetensors_only: bool = False):
+    """A token-classification model; with ``labels`` its head is (re)sized to them.
+
+    ``safetensors_only`` never falls back to pickle weights (what checkpoints are loaded with).
+    """
     import torch
     from transformers import AutoModelForTokenClassification
 
     # Fine-tuning and CPU inference run in fp32, whatever dtype the weights were stored in
     # (transformers 5 would otherwise load fp16 weights as fp16).
     kwargs: dict = {"dtype": torch.float32}
+    if safetensors_only:
+        kwargs["use_safetensors"] = True
     if labels is not None:
         kwargs |= {
             "num_labels": len(labels),

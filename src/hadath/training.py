@@ -1,13 +1,6 @@
 """train(cfg): fit the trigger tagger (and the argument tagger) with the HF Trainer; write a checkpoint.
 
-The checkpoint directory is self-describing (SCHEMA.md's contract):
-
-    checkpoint/
-      model.safetensors config.json tokenizer*   the trigger tagger (loads in pipeline("token-classification"))
-      hadath.json        schema, preprocessing, data format, labels, stages
-      config.yaml        the resolved training config
-      dev_report.json    the full evaluation of the best model on the dev split
-      arguments/         the argument tagger, same layout (when task trains it)
+The checkpoint's layout and metadata are ``hadath.checkpoint``'s.
 """
 
 from __future__ import annotations
@@ -22,6 +15,8 @@ import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
 from hadath import __version__
+from hadath.checkpoint import ARGUMENTS_DIR, read_meta, remove_pickles, stage_dir
+from hadath.checkpoint import write_meta as write_stage_meta
 from hadath.data import (
     argument_rows,
     load_documents,
@@ -32,7 +27,7 @@ from hadath.data import (
 )
 from hadath.errors import UserError
 from hadath.features import AlignmentStats, Preprocessing, b_to_i_map, tokenize_and_align
-from hadath.inference import ARGUMENTS_DIR, META_FILE, marker_tokens
+from hadath.inference import marker_tokens
 from hadath.io.atomic import atomic_write_text
 from hadath.schema import Schema
 
@@ -60,7 +55,7 @@ def train(cfg: DictConfig) -> dict:
     if "triggers" not in cfg.task.stages:
         copy_trigger_tagger(Path(cfg.task.triggers_from), staging)
     for stage in cfg.task.stages:
-        out = staging if stage == "triggers" else staging / ARGUMENTS_DIR
+        out = stage_dir(staging, stage)
         metrics, is_main = train_stage(stage, base, schema, splits, prep, cfg, out)
         results[stage] = metrics
     if is_main:
@@ -78,8 +73,6 @@ def train(cfg: DictConfig) -> dict:
 
 def copy_trigger_tagger(source: Path, staging: Path) -> None:
     """Start a checkpoint from the trigger tagger of an earlier one (task=arguments)."""
-    from hadath.inference import read_meta
-
     read_meta(source)  # fails with a clear message when source is not a checkpoint
     shutil.copytree(source, staging, ignore=shutil.ignore_patterns(ARGUMENTS_DIR, "dev_report.json"))
 
@@ -164,6 +157,7 @@ def train_stage(
     if trainer.is_world_process_zero():
         with quiet_loading():
             trainer.save_model(str(out))
+        remove_pickles(out)  # the Trainer's training_args.bin: a checkpoint ships no pickle
         tokenizer.save_pretrained(str(out))
         write_meta(out, stage, schema, prep, cfg, labels)
         if not cfg.get("keep_trainer_checkpoints", False):
@@ -198,25 +192,26 @@ def seqeval_metrics(labels: list[str]):
 def write_meta(out: Path, stage: str, schema: Schema, prep: Preprocessing, cfg: DictConfig, labels: list[str]) -> None:
     from dataclasses import asdict
 
-    meta = {
-        "hadath_version": __version__,
-        "format_version": 1,
-        "stage": stage,
-        "schema": schema.to_dict(),
-        "preprocessing": asdict(prep),
-        "data_format": cfg.data.format,
-        "data_options": reader_options(cfg.data),
-        "labels": labels,
-        "base_model": str(cfg.model.name_or_path),
-    }
-    atomic_write_text(out / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2))
+    write_stage_meta(
+        out,
+        {
+            "hadath_version": __version__,
+            "stage": stage,
+            "schema": schema.to_dict(),
+            "preprocessing": asdict(prep),
+            "data_format": cfg.data.format,
+            "data_options": reader_options(cfg.data),
+            "labels": labels,
+            "base_model": str(cfg.model.name_or_path),
+        },
+    )
 
 
 def write_checkpoint_extras(checkpoint: Path, cfg: DictConfig, schema: Schema, prep: Preprocessing) -> None:
     atomic_write_text(checkpoint / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
-    meta = json.loads((checkpoint / META_FILE).read_text(encoding="utf-8"))
+    meta = read_meta(checkpoint)
     meta["stages"] = ["triggers"] + [s for s in cfg.task.stages if s != "triggers"]
-    atomic_write_text(checkpoint / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2))
+    write_stage_meta(checkpoint, meta)
 
 
 def dev_report(checkpoint: Path, dev_docs: list, cfg: DictConfig) -> dict:
