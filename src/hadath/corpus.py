@@ -4,8 +4,8 @@
     python -m hadath.corpus stats [FILES...] [--json]
 
 FILES default to the whole corpus: the constructed articles (annotations/*.jsonl) and
-real news (annotations/real/*.jsonl), checked together so that a trigger word of one
-part left unmarked in the other is found. Both commands load the files with
+real news (annotations/real/*.jsonl); ``check`` then checks each part on its own with
+its own allow list (one summary line each). Both commands load the files with
 read_jsonl, which validates them. ``check`` prints one line for each problem:
 file, document id, [start:end], severity, kind and the exact text. Kinds:
 
@@ -20,7 +20,7 @@ file, document id, [start:end], severity, kind and the exact text. Kinds:
   or bracket whose partner is inside the span ("فصيل «فرقة الحمزة»" is one phrase).
 - ``role`` / ``unknown-type`` (error): a role the schema does not allow for the type.
 
-The allow lists (by default annotations/check-allow.txt and annotations/real/check-allow.txt)
+The allow lists (by default each part's check-allow.txt: annotations/ and annotations/real/)
 hold one line for each justified case:
 ``doc_id<TAB>start<TAB>kind<TAB>reason``. Blank lines and lines starting with # are
 skipped. Justified cases are counted but not printed. The exit code is 1 if any
@@ -45,7 +45,6 @@ from hadath.text.words import PUNCTUATION
 
 ANNOTATIONS = Path(__file__).resolve().parents[2] / "annotations"
 PARTS = (ANNOTATIONS, ANNOTATIONS / "real")  # the constructed corpus and real news
-ALLOW_FILES = [part / "check-allow.txt" for part in PARTS]
 SEVERITY = {
     "unannotated": "error",
     "type-conflict": "error",
@@ -347,27 +346,34 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         nargs="+",
         default=None,
-        help="allow lists of justified cases (default: check-allow.txt of annotations/ and annotations/real/)",
+        help="allow lists of justified cases (default: each part's check-allow.txt, annotations/ and annotations/real/)",
     )
     stats.add_argument("--json", action="store_true", help="print JSON instead of tables")
     args = parser.parse_args(argv)
-    files = args.files or [path for part in PARTS for path in sorted(part.glob("*.jsonl"))]
-    if not files:
+    # Without FILES: each part of the corpus (constructed, real) with its own allow list.
+    given_allow = getattr(args, "allow", None)  # check only
+    groups = [(args.files, given_allow or [])] if args.files else []
+    if not args.files:
+        groups = [(sorted(part.glob("*.jsonl")), args.allow or [part / "check-allow.txt"]) for part in PARTS]
+        groups = [
+            (files, [p for p in allow if p.is_file()] if not args.allow else allow) for files, allow in groups if files
+        ]
+    if not groups:
         print(f"no files given and no {ANNOTATIONS}/*.jsonl", file=sys.stderr)
         return 2
-    allow = args.allow if args.command == "check" and args.allow else [p for p in ALLOW_FILES if p.is_file()]
-    missing = [str(p) for p in allow if not p.is_file()]
-    if missing:
+    missing = [str(p) for _, allow in groups for p in allow if not p.is_file()]
+    if args.command == "check" and missing:
         print(f"allow list not found: {', '.join(missing)}", file=sys.stderr)
         return 2
     schema = load_schema(args.schema)
     try:
-        located = load_located(files, schema)
+        parts = [(load_located(files, schema), allow) for files, allow in groups]
     except (AnnotationError, FileNotFoundError) as err:
         print(err, file=sys.stderr)
         return 1
     if args.command == "check":
-        return run_check(located, schema, allow)
+        return max(run_check(located, schema, allow) for located, allow in parts)
+    located = [item for part, _ in parts for item in part]
     result = corpus_stats(located)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_stats(result))
     return 0
