@@ -2,19 +2,22 @@
 
     python scripts/make_splits.py corpus.jsonl [...] --out annotations/
     python scripts/make_splits.py annotations/real/first-pass/*.jsonl --out annotations/real \\
-        --by-story --eval-pool heldout --dev 30 --test 45 --min-per-type 8 --min-per-type-dev 3
+        --by-story --eval-pool heldout --pretrain-corpus ../shared/data/news-unlabeled \\
+        --dev 30 --test 45 --min-per-type 8 --min-per-type-dev 3
 
 Documents already listed in OUT/splits.json keep their split; new ones are assigned at
 random (seeded), re-drawing until every event type has at least ``--min-per-type``
-triggers in test (and ``--min-per-type-dev`` in dev). By default documents are assigned
+triggers in test (and ``--min-per-type-dev`` in dev), or, for a type too rare for that, all
+the triggers dev and test may take, test first (with a note). By default documents are assigned
 one by one in the 70/15/15 proportion.
 
 ``--by-story`` assigns whole stories instead (``hadath.stories``: articles sharing word
 5-grams), so the same incident reported by two outlets never falls on both sides.
 ``--eval-pool P`` draws dev and test only from documents whose ``meta.pool`` is P (the
 real-news articles pre-training never saw) and from stories all of whose articles are
-in it; ``--dev``/``--test`` then give their sizes in documents, and everything else is
-train. Writes OUT/train.jsonl, OUT/dev.jsonl, OUT/test.jsonl (``meta.split`` set, and
+in it, and with ``--pretrain-corpus`` not from a story that corpus also tells outside its
+held-out part (another outlet's copy that pre-training trained on); ``--dev``/``--test`` then
+give their sizes in documents, and everything else is train. Writes OUT/train.jsonl, OUT/dev.jsonl, OUT/test.jsonl (``meta.split`` set, and
 ``meta.story`` with ``--by-story``) and the manifest OUT/splits.json, atomically.
 """
 
@@ -68,8 +71,7 @@ def assign(
     eligible: set[str],
     sizes: dict[str, int] | None,
     seed: int,
-    minimum: dict[str, int],
-    types: list[str],
+    minimum: dict[str, dict[str, int]],
 ) -> dict[str, str]:
     """Unit → split. New eligible units fill dev and test (to ``sizes`` documents, else to their
     share); ineligible ones go to train. Re-drawn until the per-type minimums hold."""
@@ -93,12 +95,48 @@ def assign(
                 split[unit] = min(SPLITS, key=lambda s: (have[s] / total - SHARE[s], SPLITS.index(s)))
             have[split[unit]] += len(units[unit])
         counts = {s: type_counts([d for u, docs in units.items() if split[u] == s for d in docs]) for s in SPLITS}
-        if all(counts[s][t] >= minimum[s] for s in ("dev", "test") for t in types):
+        if all(counts[s][t] >= n for s in ("dev", "test") for t, n in minimum[s].items()):
             return split
     raise SystemExit(
-        f"no split with {minimum['test']} triggers of every type in test and {minimum['dev']} in dev "
-        f"after 10,000 draws; lower --min-per-type / --min-per-type-dev or annotate more of the rare types"
+        f"no split with at least {minimum['test']} triggers in test and {minimum['dev']} in dev after 10,000 "
+        "draws; lower --min-per-type / --min-per-type-dev or annotate more of the rare types"
     )
+
+
+def minimums(units, eligible: set[str], types: list[str], test: int, dev: int) -> dict[str, dict[str, int]]:
+    """Triggers each type needs in test and dev: as asked, or all the eligible units hold (test first)."""
+    held = type_counts([d for u in eligible for d in units[u]])
+    need: dict[str, dict[str, int]] = {"test": {}, "dev": {}}
+    for t in types:
+        need["test"][t] = min(test, held[t])
+        need["dev"][t] = min(dev, held[t] - need["test"][t])
+        if need["test"][t] < test or need["dev"][t] < dev:
+            print(
+                f"note: {t} has {held[t]} triggers in the documents dev and test may take; asked for {test} in "
+                f"test and {dev} in dev, requiring {need['test'][t]} and {need['dev'][t]}",
+                file=sys.stderr,
+            )
+    return need
+
+
+def seen_stories(docs, eligible: set[str], units, corpus_dir: Path | None, fraction: float) -> dict[str, list[str]]:
+    """Eligible article id → the reports of its story that pre-training trained on (none without a corpus)."""
+    if corpus_dir is None:
+        return {}
+    from tqdm.auto import tqdm
+
+    from hadath.pretraining.corpus import Corpus
+    from hadath.stories import story_partners
+
+    targets = {d.id: d.text for u in eligible for d in units[u]}
+    corpus = Corpus(paths=[str(corpus_dir)], heldout_fraction=fraction)
+    stream = tqdm(((d.id, d.text) for d in corpus.documents("train")), desc="stories in the pre-training corpus")
+    partners = story_partners(targets, stream)
+    seen = {doc_id: sorted(p) for doc_id, p in partners.items() if p}  # partners among the trained-on documents
+    print(
+        f"{len(seen)} of {len(targets)} unseen-pool articles have a story pre-training saw: train only", file=sys.stderr
+    )
+    return seen
 
 
 def read_manifest(path: Path) -> dict[str, str]:
@@ -117,6 +155,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-per-type-dev", type=int, default=None, help="in dev (default: --min-per-type)")
     parser.add_argument("--by-story", action="store_true", help="keep each story (shared 5-grams) on one side")
     parser.add_argument("--eval-pool", default=None, help="draw dev and test only from documents of this meta.pool")
+    parser.add_argument(
+        "--pretrain-corpus",
+        type=Path,
+        default=None,
+        help="with --eval-pool: the pre-training corpus; an article is kept out of dev and test when another "
+        "report of its story there lies outside the held-out part (pre-training saw its story)",
+    )
+    parser.add_argument("--heldout-fraction", type=float, default=0.02, help="the corpus's held-out fraction")
     parser.add_argument("--dev", type=int, default=None, help="dev size in documents (with --test)")
     parser.add_argument("--test", type=int, default=None, help="test size in documents (with --dev)")
     args = parser.parse_args(argv)
@@ -133,12 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     eligible = set(units)
     if args.eval_pool is not None:
         eligible = {u for u, members in units.items() if all(d.meta.get("pool") == args.eval_pool for d in members)}
+        seen = seen_stories(docs, eligible, units, args.pretrain_corpus, args.heldout_fraction)
+        eligible -= {u for u, members in units.items() if any(d.id in seen for d in members)}
         wrong = [u for u, s in placed.items() if s != "train" and u not in eligible]
         if wrong:
             raise SystemExit(f"stories in dev or test with articles outside pool {args.eval_pool!r}: {wrong[:5]}")
     sizes = None if args.dev is None else {"dev": args.dev, "test": args.test}
-    minimum = {"test": args.min_per_type, "dev": args.min_per_type_dev or args.min_per_type}
-    split = assign(units, placed, eligible, sizes, args.seed, minimum, sorted(type_counts(docs)))
+    dev_min = args.min_per_type if args.min_per_type_dev is None else args.min_per_type_dev
+    minimum = minimums(units, eligible, sorted(type_counts(docs)), args.min_per_type, dev_min)
+    split = assign(units, placed, eligible, sizes, args.seed, minimum)
 
     story = {d.id: unit for unit, members in units.items() for d in members}
     for name in SPLITS:
@@ -156,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {name: sorted(d.id for d in docs if split[story[d.id]] == name) for name in SPLITS}
     if args.by_story:
         manifest["stories"] = {unit: sorted(d.id for d in members) for unit, members in sorted(units.items())}
+    if args.eval_pool is not None and args.pretrain_corpus is not None:
+        manifest["seen_by_pretraining"] = {doc_id: partners for doc_id, partners in sorted(seen.items())}
     atomic_write_text(manifest_path, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     return 0
 

@@ -160,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         help="JSON-lines files (or folders of them) of articles chosen before: neither they nor their stories again",
     )
     parser.add_argument(
-        "--ids", nargs="*", default=[],
+        "--ids",
+        nargs="*",
+        default=[],
         help="pick exactly these articles (a top-up for a rare event type), whatever their length or cues",
     )
     args = parser.parse_args(argv)

@@ -168,3 +168,28 @@ def test_story_split_refuses_a_manifest_that_splits_a_story(tmp_path):
     assert done.returncode != 0
     assert "story a straddles splits in the manifest: a (train), b (test)" in done.stderr
     assert not (tmp_path / "train.jsonl").exists()
+
+
+def test_story_split_keeps_out_of_dev_and_test_what_pre_training_saw(tmp_path):
+    corpus = tmp_path / "real.jsonl"
+    story_corpus(corpus)
+    docs = {json.loads(line)["id"]: json.loads(line)["text"] for line in corpus.read_text().splitlines()}
+    news = tmp_path / "news"
+    news.mkdir()  # the pre-training corpus holds another outlet's report of c's story (and an unrelated text)
+    rows = [{"id": "copy-of-c", "text": "قالت الشرطة: " + docs["c"] * 3}, {"id": "x", "text": "نص آخر " * 20}]
+    (news / "n.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    story_c = docs["c"] * 3
+    (tmp_path / "real.jsonl").write_text(corpus.read_text().replace(docs["c"], story_c))
+    for seed in range(3):
+        out = tmp_path / f"out-{seed}"
+        out.mkdir()
+        done = run(
+            "make_splits.py", corpus, "--out", out, "--by-story", "--eval-pool", "heldout",
+            "--pretrain-corpus", news, "--heldout-fraction", "0", "--dev", "2", "--test", "3",
+            "--min-per-type", "0", "--seed", str(seed),
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        manifest = json.loads((out / "splits.json").read_text())
+        assert "c" in manifest["train"]
+        assert manifest["seen_by_pretraining"] == {"c": ["copy-of-c"]}
+    assert "1 of 6 unseen-pool articles have a story pre-training saw" in done.stderr
