@@ -50,7 +50,7 @@ def tables(experiment: str, runs: dict[str, Path], minutes: dict[str, float]) ->
     for title, key, level in (("event type", "per_type", "TC"), ("role", "per_role", "AC")):
         reports = {data: report_of(run_dir, "real") for data, run_dir in runs.items()}
         names = sorted({n for r in reports.values() for n in r["events"][key]})
-        gold = {n: max(r["events"][key][n][level]["gold"] for r in reports.values()) for n in names}
+        gold = {n: max(r["events"][key][n][level]["n_gold"] for r in reports.values()) for n in names}
         lines += ["", f"{level} F1 per {title} on real test:", ""]
         lines += [f"| {title} | gold | " + " | ".join(DATA[d] for d in runs) + " |", "|---" * (len(runs) + 2) + "|"]
         for n in names:

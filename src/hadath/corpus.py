@@ -354,9 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     given_allow = getattr(args, "allow", None)  # check only
     groups = [(args.files, given_allow or [])] if args.files else []
     if not args.files:
-        groups = [(sorted(part.glob("*.jsonl")), args.allow or [part / "check-allow.txt"]) for part in PARTS]
+        groups = [(sorted(part.glob("*.jsonl")), given_allow or [part / "check-allow.txt"]) for part in PARTS]
         groups = [
-            (files, [p for p in allow if p.is_file()] if not args.allow else allow) for files, allow in groups if files
+            (files, allow if given_allow else [p for p in allow if p.is_file()]) for files, allow in groups if files
         ]
     if not groups:
         print(f"no files given and no {ANNOTATIONS}/*.jsonl", file=sys.stderr)

@@ -5,13 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from hadath.documents import Document
+from hadath.errors import UserError
 from hadath.features import AlignmentStats, Preprocessing, bio_word_labels, doc_words, document_windows
 from hadath.inference import mark_trigger
 from hadath.schema import Schema
 
 
-def load_documents(path: str | Path, schema: Schema | None, fmt: str | None = None, **options) -> list[Document]:
-    """Read an annotation file in any supported format (by ``fmt`` or by its extension)."""
+def load_documents(path: str | Path | list, schema: Schema | None, fmt: str | None = None, **options) -> list[Document]:
+    """Read an annotation file in any supported format (by ``fmt`` or by its extension).
+
+    ``path`` may also be a list of them (``data.train: [a.jsonl, b.jsonl]``): their documents in
+    order; a document id found in two of them is an error naming both files.
+    """
+    if isinstance(path, (list, tuple)):
+        docs, origin = [], {}
+        for one in path:
+            for doc in load_documents(one, schema, fmt, **options):
+                if doc.id in origin:
+                    raise UserError(f"document {doc.id!r} is in both {origin[doc.id]} and {one}")
+                origin[doc.id] = one
+                docs.append(doc)
+        return docs
     if (fmt or Path(path).suffix.lstrip(".")) == "jsonl":
         from hadath.io.jsonl import read_jsonl
 

@@ -88,7 +88,8 @@ def load_splits(cfg: DictConfig) -> tuple[Schema, dict]:
         return Schema("conll", 1, {}, {t: () for t in sorted(types)}), splits
     schema = Schema.from_dict(OmegaConf.to_container(cfg.schema, resolve=True), source="cfg.schema")
     return schema, {
-        split: load_documents(cfg.data[split], schema, cfg.data.format, **options) for split in ("train", "dev")
+        split: load_documents(split_paths(cfg.data[split]), schema, cfg.data.format, **options)
+        for split in ("train", "dev")
     }
 
 
