@@ -3,7 +3,7 @@
 import hydra
 from omegaconf import DictConfig
 
-from hadath.config import CONFIG_DIR, user_errors
+from hadath.config import CONFIG_DIR, check_overrides, user_errors
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="train")
@@ -17,4 +17,5 @@ def main(cfg: DictConfig) -> float:
 
 
 if __name__ == "__main__":
+    check_overrides("train")
     main()

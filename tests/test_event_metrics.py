@@ -5,6 +5,7 @@ import json
 import pytest
 
 from hadath.documents import Argument, Document, Event, Span
+from hadath.errors import UserError
 from hadath.event_metrics import format_event_table, score_events
 
 TEXT = (
@@ -140,7 +141,7 @@ def test_zero_division_is_zero():
 
 
 def test_unknown_predicted_document_is_an_error():
-    with pytest.raises(ValueError, match="'ghost'"):
+    with pytest.raises(UserError, match="'ghost'"):
         score_events(GOLD, [doc(doc_id="ghost")])
 
 

@@ -137,3 +137,23 @@ def test_an_untrained_scratch_encoder_cannot_be_fine_tuned(tmp_path):
                 "train", ["model=scratch", f"data.train={mini}", f"data.dev={mini}", f"paths.output_dir={tmp_path}"]
             )
         )
+
+
+@pytest.mark.parametrize(
+    ("script", "override", "message"),
+    [
+        ("train.py", "trainer.learning_rat=1e-3", "trainer.learning_rat is not a key of 'trainer'; did you mean trainer.learning_rate?"),
+        ("train.py", "modell.name_or_path=x", "modell is not a key of the config; did you mean model?"),
+        ("evaluate.py", "checkpont=x", "checkpont is not a key of the config; did you mean checkpoint?"),
+    ],
+)  # fmt: skip
+def test_a_misspelt_override_names_the_key_it_meant(script, override, message):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(ROOT / script), override], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    key = message.split()[0]
+    assert done.stderr.strip().splitlines() == [f"error: {message} (add it with +{key}=… if it is new)"]

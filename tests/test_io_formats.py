@@ -11,6 +11,7 @@ import pytest
 
 from hadath.convert import main as convert
 from hadath.documents import AnnotationError, Argument, Document, Event, Span
+from hadath.errors import UserError
 from hadath.io import (
     AQMAR_TAG_MAP,
     read_any,
@@ -359,7 +360,7 @@ def test_read_any_detects_formats(tmp_path):
     (tmp_path / "tags.txt").write_text("قصف B-Shelling\nمدفعي O\n", encoding="utf-8")
     assert read_any(tmp_path / "brat") == read_any(tmp_path / "c.jsonl") == [expected_doc()]
     assert [e.type for e in read_any(tmp_path / "tags.txt")[0].events] == ["Shelling"]
-    with pytest.raises(ValueError, match="unknown format"):
+    with pytest.raises(UserError, match="unknown format"):
         read_any(tmp_path / "c.jsonl", fmt="xml")
 
 

@@ -20,14 +20,65 @@ def user_errors():
     """Turn the errors a user can fix into one line on stderr and exit code 1, instead of a traceback."""
     from hadath.documents import AnnotationError
     from hadath.errors import UserError
-    from hadath.modeling import ModelLoadError
-    from hadath.schema import SchemaError
 
     try:
         yield
     except AnnotationError as err:
         print(f"error: {err}\nnothing was written", file=sys.stderr)
         sys.exit(1)
-    except (UserError, ModelLoadError, SchemaError, FileNotFoundError) as err:
+    except (UserError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(1)
+
+
+def check_overrides(config_name: str, argv: list[str] | None = None) -> None:
+    """Exit with one line naming the nearest valid key when a command-line override names no config key.
+
+    Hydra refuses such an override too ("Key 'learning_rat' is not in struct"), but does not say
+    what was meant; this check runs first and does. Anything else is left to Hydra.
+    """
+    from hydra import compose, initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    argv = sys.argv[1:] if argv is None else argv
+    plain = [a for a in argv if "=" in a and not a.startswith(("-", "+", "~", "hydra.", "hydra/"))]
+    if not plain or any("," in a.partition("=")[2] for a in plain):  # nothing to check, or a sweep
+        return
+    try:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            cfg = compose(config_name=config_name, overrides=[a for a in plain if "/" not in a.partition("=")[0]])
+    except (HydraException, OmegaConfBaseException):
+        cfg = None
+    if cfg is None:
+        try:
+            with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+                cfg = compose(config_name=config_name)
+        except (HydraException, OmegaConfBaseException):
+            return
+    for override in plain:
+        key = override.partition("=")[0]
+        node, path = cfg, []
+        for part in key.split("."):
+            if not OmegaConf.is_dict(node):
+                break  # a value with a sub-key: left to Hydra
+            if part not in node:
+                if path or part not in _group_names():
+                    _unknown_key(".".join([*path, part]), [str(k) for k in node.keys()], path)
+                break
+            node, path = node[part], [*path, part]
+
+
+def _unknown_key(key: str, siblings: list[str], path: list[str]) -> None:
+    import difflib
+
+    close = difflib.get_close_matches(key.rpartition(".")[2], siblings, n=1)
+    prefix = ".".join(path) + "." if path else ""
+    hint = f"; did you mean {prefix}{close[0]}?" if close else ""
+    where = f"'{'.'.join(path)}'" if path else "the config"
+    print(f"error: {key} is not a key of {where}{hint} (add it with +{key}=… if it is new)", file=sys.stderr)
+    sys.exit(1)
+
+
+def _group_names() -> set[str]:
+    return {p.name for p in CONFIG_DIR.iterdir() if p.is_dir()}

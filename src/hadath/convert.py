@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from hadath.documents import Document
+from hadath.errors import UserError
 from hadath.io import AQMAR_TAG_MAP, FORMATS, read_any, read_conll, write_brat, write_conll, write_jsonl
 from hadath.schema import load_schema
 
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         docs = _read(in_fmt, in_path, args)
         _write(docs, out_fmt, out_path, args.scheme)
-    except (OSError, ValueError) as err:  # AnnotationError and SchemaError are ValueErrors
+    except (OSError, UserError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     events = sum(len(doc.events) for doc in docs)

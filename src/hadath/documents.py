@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hadath.errors import UserError
 from hadath.schema import Schema
 
 MAX_REPORTED = 50
@@ -73,7 +74,7 @@ class Document:
         return {"id": self.id, "text": self.text, "meta": dict(self.meta), "events": [e.to_dict() for e in self.events]}
 
 
-class AnnotationError(ValueError):
+class AnnotationError(UserError):
     """One or more annotation rules are broken; ``violations`` holds one line each."""
 
     def __init__(self, violations: list[str], total: int | None = None):

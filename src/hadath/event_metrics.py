@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from hadath.documents import Document
+from hadath.errors import UserError
 
 LEVELS = ("TI", "TC", "AI", "AC")
 
@@ -90,11 +91,11 @@ def _check_ids(gold: list[Document], pred: list[Document]) -> None:
     for name, docs in (("gold", gold), ("predicted", pred)):
         twice = [i for i, n in Counter(d.id for d in docs).items() if n > 1]
         if twice:
-            raise ValueError(f"{name} document id {twice[0]!r} occurs more than once")
+            raise UserError(f"{name} document id {twice[0]!r} occurs more than once")
     known = {d.id for d in gold}
     for doc in pred:
         if doc.id not in known:
-            raise ValueError(f"predicted document {doc.id!r} is not among the gold documents")
+            raise UserError(f"predicted document {doc.id!r} is not among the gold documents")
 
 
 def _items(docs: Iterable[Document]) -> tuple[list[_Item], list[_Item]]:

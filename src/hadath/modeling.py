@@ -15,10 +15,11 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
+from hadath.errors import UserError
 from hadath.io.atomic import atomic_write_text
 
 
-class ModelLoadError(RuntimeError):
+class ModelLoadError(UserError):
     """A model or tokenizer cannot be had; the message says why and the ways out."""
 
 

@@ -14,10 +14,12 @@ from typing import Any
 
 import yaml
 
+from hadath.errors import UserError
+
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "configs" / "schema"
 
 
-class SchemaError(ValueError):
+class SchemaError(UserError):
     """The schema file itself is malformed."""
 
 
