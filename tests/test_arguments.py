@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from hadath.arguments import CLOSE_MARKER, mark_trigger, open_marker, unmark
 from hadath.documents import Span
 from hadath.features import Preprocessing
-from hadath.inference import CLOSE_MARKER, Extractor, mark_trigger, open_marker, unmark
+from hadath.inference import Extractor
 from hadath.modeling import build_tiny, load_tokenizer
 
 MINI = Path(__file__).parent / "fixtures" / "mini.jsonl"
@@ -47,9 +48,9 @@ def test_roles_not_allowed_for_the_type_are_dropped_and_counted(tokenizer, schem
         tokenizer, {"خلايا": "B-Agent", "داعش": "I-Agent", "جندي": "B-Victim", "قرية": "B-Place", "الشحيل": "I-Place"}
     )
     extractor = Extractor(triggers=None, schema=schema, arguments=fake)
-    [args] = extractor.predict_arguments(text, [(Span(0, 7, "استهدفت"), "Attack")])
+    [(args, window)] = extractor.tag_arguments(text, [(Span(0, 7, "استهدفت"), "Attack")])
     assert [(a.role, a.span.text) for a in args] == [("Agent", "خلايا داعش"), ("Place", "قرية الشحيل")]
-    assert extractor.dropped_roles == 1  # Victim is not a role of Attack
+    assert window["dropped"] == 1  # Victim is not a role of Attack
     assert fake.seen[0][:3] == ["[T:Attack]", "استهدفت", "[/T]"]
     assert all(text[a.span.start : a.span.end] == a.span.text for a in args)
 
@@ -71,3 +72,30 @@ def test_a_trigger_word_is_never_its_own_argument(tokenizer, schema):
     extractor = Extractor(triggers=None, schema=schema, arguments=fake)
     [args] = extractor.predict_arguments(text, [(Span(0, 4, "قصفت"), "Shelling")])
     assert [(a.role, a.span.text) for a in args] == [("Instrument", "طائرة مسيرة")]
+
+
+def test_training_and_prediction_give_the_argument_tagger_the_same_window(tokenizer, schema):
+    """A sentence long enough for several overlapping windows: a trigger late in the first window is
+    owned by the next one, and both training rows and prediction read that one."""
+    from hadath.data import argument_rows
+    from hadath.documents import Argument, Document, Event
+    from hadath.features import AlignmentStats
+
+    filler = " ".join(["وقالت المصادر المحلية في المدينة"] * 12)
+    text = f"{filler} واستهدفت خلايا داعش حاجزاً للشرطة {filler}."
+    start = text.index("واستهدفت")
+    trigger = Span(start, start + len("واستهدفت"), "واستهدفت")
+    agent = Span(text.index("خلايا"), text.index("خلايا") + len("خلايا داعش"), "خلايا داعش")
+    prep = Preprocessing(max_length=48, stride=8)
+    fake = FixedTagger(tokenizer, {"خلايا": "B-Agent", "داعش": "I-Agent"})
+    fake.prep = prep
+    [(args, window)] = Extractor(triggers=None, schema=schema, arguments=fake).tag_arguments(
+        text, [(trigger, "Attack")]
+    )
+    doc = Document("long", text, (Event("E1", "Attack", trigger, (Argument("Agent", agent),)),))
+    label2id = {label: i for i, label in enumerate(["O", "B-Agent", "I-Agent"])}
+    [row] = argument_rows([doc], tokenizer, prep, label2id, AlignmentStats())
+    # the same marked window, word for word (the tagger normalises the words it is given, as training did)
+    assert row["words"] == [prep.normalize(w) for w in fake.seen[0]]
+    assert fake.seen[0].index("[T:Attack]") > 2  # context on the left: not the first window cut at the trigger
+    assert [(a.role, a.span.text) for a in args] == [("Agent", "خلايا داعش")]

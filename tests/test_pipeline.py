@@ -51,6 +51,22 @@ def test_overfit_reaches_f1_one_and_reloads_with_the_same_predictions(trained):
     assert [(e.type, e.trigger) for e in first[1]] == [(e.type, e.trigger) for e in docs[1].events]
 
 
+def test_evaluation_runs_the_trigger_tagger_once_per_window(trained):
+    from hadath.evaluation import evaluate_documents
+    from hadath.features import doc_words, document_windows
+
+    _, checkpoint = trained
+    extractor = Extractor.from_pretrained(checkpoint)
+    tagger, tagged = extractor.triggers, []
+    original = tagger.tag
+    tagger.tag = lambda word_lists: tagged.extend(word_lists) or original(word_lists)
+    docs = read_jsonl(MINI)
+    report, predicted, _ = evaluate_documents(extractor, docs)
+    windows = [w for d in docs for w in document_windows(d.text, tagger.tokenizer, tagger.prep, words=doc_words(d))]
+    assert len(tagged) == len(windows)
+    assert report["events"]["TC"]["f1"] == 1.0 and len(predicted) == len(docs)
+
+
 def test_checkpoint_is_self_describing(trained):
     _, checkpoint = trained
     meta = json.loads((checkpoint / "hadath.json").read_text())

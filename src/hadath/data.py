@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hadath.arguments import RESERVED, mark_trigger, trigger_window, trigger_words
 from hadath.documents import Document
 from hadath.errors import UserError
 from hadath.features import AlignmentStats, Preprocessing, bio_word_labels, doc_words, document_windows
-from hadath.inference import mark_trigger
 from hadath.schema import Schema
 
 
@@ -93,17 +93,10 @@ def argument_rows(
     """One row per gold event: its window with the trigger marked, and role label ids."""
     rows = []
     for doc in docs:
-        windows = document_windows(doc.text, tokenizer, prep, reserved=2, words=doc_words(doc))
+        windows = document_windows(doc.text, tokenizer, prep, reserved=RESERVED, words=doc_words(doc))
         for event in doc.events:
-            window = next((w for w in windows if w.start <= event.trigger.start < w.end), None)
-            if window is None:
-                stats.add(
-                    "trigger outside every window", doc.id, event.trigger.start, event.trigger.end, event.trigger.text
-                )
-                continue
-            words = list(window.words)
-            inside = [i for i, (s, e) in enumerate(words) if s < event.trigger.end and event.trigger.start < e]
-            first, last = inside[0], inside[-1]
+            words = list(trigger_window(windows, event.trigger).words)  # the window prediction reads
+            first, last = trigger_words(words, event.trigger)
             spans = [(a.span.start, a.span.end, a.role) for a in event.arguments]
             labels = bio_word_labels(words, spans, stats, doc.id, doc.text)
             ids = [label2id[x] if x else -100 for x in labels]

@@ -60,10 +60,11 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: s
     stats = AlignmentStats()
     gold_rows, pred_rows, conll_blocks, predicted = [], [], [], []
     role_gold, role_pred, with_gold_triggers = [], [], []
-    extractor.dropped_roles = 0
+    dropped = 0
     for doc in tqdm(docs, desc=f"evaluate {split_name}", unit="doc"):
         words = doc_words(doc)
-        for segment in extractor.segments(doc.text, words):
+        segments = extractor.segments(doc.text, words)  # the trigger tagger runs once per window
+        for segment in segments:
             spans = [(e.trigger.start, e.trigger.end, e.type) for e in doc.events]
             gold = [x or "O" for x in bio_word_labels(segment.words, spans, stats, doc.id, doc.text, expand=True)]
             gold_rows.append(gold)
@@ -71,9 +72,10 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: s
             conll_blocks.append(
                 "\n".join(f"{doc.text[s:e]} {g} {p}" for (s, e), g, p in zip(segment.words, gold, segment.labels))
             )
-        predicted.append(extractor.predict_document(doc))
+        events = extractor.predict(doc.text, words, segments=segments)
+        predicted.append(Document(doc.id, doc.text, tuple(events), dict(doc.meta)))
         if extractor.arguments is not None and doc.events:
-            _score_roles(extractor, doc, stats, role_gold, role_pred, with_gold_triggers)
+            dropped += _score_roles(extractor, doc, stats, role_gold, role_pred, with_gold_triggers)
     report = {
         "split": split_name,
         "documents": len(docs),
@@ -88,7 +90,7 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: s
         report["roles"] = {"given": "gold triggers", **seqeval_report(role_gold, role_pred)}
         report["events"] = score_events(docs, predicted)
         report["events_gold_triggers"] = score_events(docs, with_gold_triggers)
-        report["dropped_role_predictions"] = extractor.dropped_roles
+        report["dropped_role_predictions"] = dropped
     return report, predicted, "\n\n".join(conll_blocks) + "\n"
 
 
@@ -99,9 +101,10 @@ def _score_roles(
     role_gold: list,
     role_pred: list,
     with_gold_triggers: list,
-) -> None:
-    """Role labels for each gold trigger's window, and the document with gold triggers + predicted arguments."""
-    tagged = extractor.tag_arguments(doc.text, [(e.trigger, e.type) for e in doc.events])
+) -> int:
+    """Role labels for each gold trigger's window, and the document with gold triggers + predicted arguments;
+    returns how many role predictions the schema did not allow."""
+    tagged = extractor.tag_arguments(doc.text, [(e.trigger, e.type) for e in doc.events], doc_words(doc))
     events = []
     for event, (args, window) in zip(doc.events, tagged):
         spans = [(a.span.start, a.span.end, a.role) for a in event.arguments]
@@ -110,6 +113,7 @@ def _score_roles(
         role_pred.append(window["labels"])
         events.append(Event(event.id, event.type, event.trigger, tuple(args)))
     with_gold_triggers.append(Document(doc.id, doc.text, tuple(events), dict(doc.meta)))
+    return sum(window["dropped"] for _, window in tagged)
 
 
 def evaluate(cfg: DictConfig) -> dict:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hadath.arguments import RESERVED, mark_trigger, trigger_window, trigger_words, unmark
 from hadath.checkpoint import read_meta, require_safetensors, stage_dir, stages, verify_weights
 from hadath.decoding import LabelledSpan, bio_to_spans, char_span, spans_to_bio
 from hadath.documents import Argument, Document, Event, Span
@@ -22,16 +23,6 @@ from hadath.features import Preprocessing, doc_words, document_windows
 from hadath.schema import Schema
 from hadath.tagging import Tagger
 from hadath.text import Window
-
-CLOSE_MARKER = "[/T]"
-
-
-def open_marker(event_type: str) -> str:
-    return f"[T:{event_type}]"
-
-
-def marker_tokens(schema: Schema) -> list[str]:
-    return [open_marker(t) for t in schema.event_types] + [CLOSE_MARKER]
 
 
 @dataclass
@@ -64,7 +55,6 @@ class Extractor:
     def __init__(self, triggers: Tagger, schema: Schema, arguments: Tagger | None = None, meta: dict | None = None):
         self.triggers, self.arguments, self.schema = triggers, arguments, schema
         self.meta = meta or {}
-        self.dropped_roles = 0  # role predictions the schema does not allow for the event type
 
     @classmethod
     def from_pretrained(cls, checkpoint: str | Path, batch_size: int = 32, device: str | None = None) -> Extractor:
@@ -99,14 +89,20 @@ class Extractor:
             segment.labels = spans_to_bio(segment.spans, len(segment.words))
         return segments
 
-    def predict(self, text: str, words: list[tuple[int, int]] | None = None) -> list[Event]:
-        """Events of one article, triggers first, then the arguments of each trigger."""
+    def predict(
+        self, text: str, words: list[tuple[int, int]] | None = None, segments: list[Segment] | None = None
+    ) -> list[Event]:
+        """Events of one article, triggers first, then the arguments of each trigger.
+
+        ``segments``: the article's tagged segments when the caller already has them (evaluation
+        scores them too), so the trigger tagger runs once per window.
+        """
         found = []
-        for segment in self.segments(text, words):
+        for segment in self.segments(text, words) if segments is None else segments:
             for span in segment.spans:
                 start, end, trigger_text = char_span(text, segment.words, span)
                 found.append((Span(start, end, trigger_text), span.name, span.score, segment))
-        arguments = self.predict_arguments(text, [(trigger, etype) for trigger, etype, _, _ in found])
+        arguments = self.predict_arguments(text, [(trigger, etype) for trigger, etype, _, _ in found], words)
         return [
             Event(f"E{i}", etype, trigger, tuple(args), score)
             for i, ((trigger, etype, score, _), args) in enumerate(zip(found, arguments), start=1)
@@ -116,51 +112,37 @@ class Extractor:
         return Document(doc.id, doc.text, tuple(self.predict(doc.text, doc_words(doc))), dict(doc.meta))
 
     # -- arguments --------------------------------------------------------------------------------
-    def predict_arguments(self, text: str, triggers: list[tuple[Span, str]]) -> list[list[Argument]]:
+    def predict_arguments(
+        self, text: str, triggers: list[tuple[Span, str]], words: list[tuple[int, int]] | None = None
+    ) -> list[list[Argument]]:
         """Arguments of each (trigger span, event type); empty lists without an argument tagger."""
         if self.arguments is None or not triggers:
             return [[] for _ in triggers]
-        return [args for args, _ in self.tag_arguments(text, triggers)]
+        return [args for args, _ in self.tag_arguments(text, triggers, words)]
 
-    def tag_arguments(self, text: str, triggers: list[tuple[Span, str]]) -> list[tuple[list[Argument], dict]]:
-        """For each trigger: its arguments, and the words and role labels of its window (for scoring)."""
+    def tag_arguments(
+        self, text: str, triggers: list[tuple[Span, str]], words: list[tuple[int, int]] | None = None
+    ) -> list[tuple[list[Argument], dict]]:
+        """For each trigger: its arguments, and for scoring its window's words, their role labels and
+        how many role predictions the schema does not allow for the type were dropped (``dropped``).
+
+        The input is built as in training (``hadath.arguments``): the window that owns the trigger,
+        the trigger's words marked.
+        """
         tagger = self.arguments
-        windows = document_windows(text, tagger.tokenizer, tagger.prep, reserved=2)
+        windows = document_windows(text, tagger.tokenizer, tagger.prep, reserved=RESERVED, words=words)
         inputs, contexts = [], []
         for trigger, etype in triggers:
-            window = _window_of(windows, trigger)
-            words = list(window.words)
-            first = next(i for i, (s, e) in enumerate(words) if e > trigger.start)
-            last = max(i for i, (s, e) in enumerate(words) if s < trigger.end)
-            inputs.append(mark_trigger([text[s:e] for s, e in words], first, last, etype))
-            contexts.append((words, first, last, etype))
+            window_words = list(trigger_window(windows, trigger).words)
+            first, last = trigger_words(window_words, trigger)
+            inputs.append(mark_trigger([text[s:e] for s, e in window_words], first, last, etype))
+            contexts.append((window_words, first, last, etype))
         out = []
-        for (labels, scores), (words, first, last, etype) in zip(tagger.tag(inputs), contexts):
+        for (labels, scores), (window_words, first, last, etype) in zip(tagger.tag(inputs), contexts):
             labels, scores = unmark(labels, first, last), unmark(scores, first, last)
             spans = [s for s in bio_to_spans(labels, scores) if not (s.first <= last and first <= s.last)]
             allowed = [s for s in spans if self.schema.allows(etype, s.name)]
-            self.dropped_roles += len(spans) - len(allowed)
-            args = [Argument(s.name, Span(*char_span(text, words, s)), s.score) for s in allowed]
-            out.append((args, {"words": words, "labels": spans_to_bio(allowed, len(words))}))
+            args = [Argument(s.name, Span(*char_span(text, window_words, s)), s.score) for s in allowed]
+            labels = spans_to_bio(allowed, len(window_words))
+            out.append((args, {"words": window_words, "labels": labels, "dropped": len(spans) - len(allowed)}))
         return out
-
-
-def mark_trigger(words: list[str], first: int, last: int, event_type: str) -> list[str]:
-    """Words with the type marker before the trigger's words and the close marker after them."""
-    return words[:first] + [open_marker(event_type)] + words[first : last + 1] + [CLOSE_MARKER] + words[last + 1 :]
-
-
-def unmark(values: list, first: int, last: int) -> list:
-    """Inverse of ``mark_trigger`` on per-word values: drops the two marker positions."""
-    return values[:first] + values[first + 1 : last + 2] + values[last + 3 :]
-
-
-def _window_of(windows: list[Window], trigger: Span) -> Window:
-    for window in windows:
-        owned = window.owned
-        if owned and owned[0][0] <= trigger.start < owned[-1][1]:
-            return window
-    for window in windows:  # a trigger starting in the space between two windows' words
-        if window.start <= trigger.start < window.end:
-            return window
-    raise ValueError(f"trigger [{trigger.start}:{trigger.end}] {trigger.text!r} lies outside every word of the text")

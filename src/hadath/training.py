@@ -15,6 +15,7 @@ import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
 from hadath import __version__
+from hadath.arguments import marker_tokens
 from hadath.checkpoint import ARGUMENTS_DIR, read_meta, remove_pickles, stage_dir
 from hadath.checkpoint import write_meta as write_stage_meta
 from hadath.data import (
@@ -27,7 +28,6 @@ from hadath.data import (
 )
 from hadath.errors import UserError
 from hadath.features import AlignmentStats, Preprocessing, b_to_i_map, tokenize_and_align
-from hadath.inference import marker_tokens
 from hadath.io.atomic import atomic_write_text
 from hadath.schema import Schema
 
