@@ -213,6 +213,36 @@ def write_checkpoint_extras(checkpoint: Path, cfg: DictConfig, schema: Schema, p
     meta = read_meta(checkpoint)
     meta["stages"] = ["triggers"] + [s for s in cfg.task.stages if s != "triggers"]
     write_stage_meta(checkpoint, meta)
+    terms = data_terms(cfg)
+    if terms:
+        atomic_write_text(checkpoint / "DATA-TERMS.md", terms)
+
+
+def data_terms(cfg: DictConfig) -> str:
+    """The licences of the training data: every PROVENANCE.md beside a train or dev file, for the checkpoint.
+
+    A model trained on licensed data carries its terms (the real-news corpus: CC BY-NC-SA 4.0 and
+    the ANT citation licence); the checkpoint says so in DATA-TERMS.md.
+    """
+    found: dict[Path, str] = {}
+    for split in ("train", "dev"):
+        paths = split_paths(cfg.data[split])
+        for path in [paths] if isinstance(paths, str) else paths:
+            folder = Path(path) if Path(path).is_dir() else Path(path).parent
+            provenance = folder / "PROVENANCE.md"
+            if provenance.is_file():
+                found[provenance.resolve()] = provenance.read_text(encoding="utf-8")
+    if not found:
+        return ""
+    parts = [
+        "# Terms of the data this model was trained on",
+        "",
+        "This checkpoint was trained on the data below and carries its licences and citations.",
+        "",
+    ]
+    for path, text in found.items():
+        parts += [f"From `{path}`:", "", text.strip(), ""]
+    return "\n".join(parts)
 
 
 def dev_report(checkpoint: Path, dev_docs: list, cfg: DictConfig) -> dict:
