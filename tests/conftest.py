@@ -34,20 +34,3 @@ def compose(config_name: str, overrides: list[str]):
 
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         return hydra_compose(config_name=config_name, overrides=overrides)
-
-
-@pytest.fixture
-def train_cfg(tmp_path):
-    """Build a training config on the mini corpus, tiny model, writing into tmp_path."""
-
-    def make(*overrides: str):
-        base = [
-            f"paths.output_dir={tmp_path / 'run'}",
-            "model=tiny",
-            f"data.train={MINI}",
-            f"data.dev={MINI}",
-            f"data.test={MINI}",
-        ]
-        return compose("train", base + list(overrides))
-
-    return make

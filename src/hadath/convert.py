@@ -18,7 +18,6 @@ from hadath.errors import UserError
 from hadath.io import AQMAR_TAG_MAP, FORMATS, read_any, read_conll, write_brat, write_conll, write_jsonl
 from hadath.schema import load_schema
 
-IN_FORMATS = FORMATS
 OUT_FORMATS = ("jsonl", "brat", "conll")
 
 
@@ -30,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs=2,
         metavar=("FORMAT", "PATH"),
         required=True,
-        help=f"input format ({', '.join(IN_FORMATS)}) and file or folder",
+        help=f"input format ({', '.join(FORMATS)}) and file or folder",
     )
     parser.add_argument(
         "--to",
@@ -59,8 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     (in_fmt, in_path), (out_fmt, out_path) = args.source, args.target
-    if in_fmt not in IN_FORMATS or out_fmt not in OUT_FORMATS:
-        parser.error(f"--from takes one of {', '.join(IN_FORMATS)}; --to one of {', '.join(OUT_FORMATS)}")
+    if in_fmt not in FORMATS or out_fmt not in OUT_FORMATS:
+        parser.error(f"--from takes one of {', '.join(FORMATS)}; --to one of {', '.join(OUT_FORMATS)}")
     try:
         docs = _read(in_fmt, in_path, args)
         _write(docs, out_fmt, out_path, args.scheme)

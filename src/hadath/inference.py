@@ -52,9 +52,8 @@ def load_tagger(directory: Path, batch_size: int = 32, device: str | None = None
 class Extractor:
     """Trigger tagger plus (optionally) argument tagger, with the schema they were trained on."""
 
-    def __init__(self, triggers: Tagger, schema: Schema, arguments: Tagger | None = None, meta: dict | None = None):
+    def __init__(self, triggers: Tagger, schema: Schema, arguments: Tagger | None = None):
         self.triggers, self.arguments, self.schema = triggers, arguments, schema
-        self.meta = meta or {}
 
     @classmethod
     def from_pretrained(cls, checkpoint: str | Path, batch_size: int = 32, device: str | None = None) -> Extractor:
@@ -64,7 +63,7 @@ class Extractor:
         arguments = None
         if "arguments" in held:
             arguments, _ = load_tagger(stage_dir(checkpoint, "arguments"), batch_size, device)
-        return cls(triggers, Schema.from_dict(meta["schema"], source=str(checkpoint)), arguments, meta)
+        return cls(triggers, Schema.from_dict(meta["schema"], source=str(checkpoint)), arguments)
 
     # -- triggers ---------------------------------------------------------------------------------
     def segments(self, text: str, words: list[tuple[int, int]] | None = None) -> list[Segment]:

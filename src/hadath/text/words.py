@@ -68,7 +68,3 @@ def _split_edges(text: str, start: int, end: int) -> list[tuple[int, int]]:
         end -= 1
     core = [(start, end)] if start < end else []
     return head + core + tail[::-1]
-
-
-def is_punctuation(word: str) -> bool:
-    return len(word) == 1 and word in PUNCTUATION
