@@ -100,26 +100,25 @@ def load_token_classifier(name_or_path: str, labels: list[str] | None = None, sa
         raise _explain(name_or_path, err) from None
 
 
-def build_tiny(
-    texts: list[str],
-    vocab_size: int = 3000,
-    hidden_size: int = 128,
-    num_hidden_layers: int = 2,
-    num_attention_heads: int = 2,
-    intermediate_size: int = 256,
-    max_position_embeddings: int = 512,
-    seed: int = 0,
-) -> Path:
-    """Directory of a tiny BERT with a WordPiece vocabulary trained on ``texts``; built once per settings."""
-    settings = dict(
-        vocab_size=vocab_size,
-        hidden_size=hidden_size,
-        num_hidden_layers=num_hidden_layers,
-        num_attention_heads=num_attention_heads,
-        intermediate_size=intermediate_size,
-        max_position_embeddings=max_position_embeddings,
-        seed=seed,
-    )
+def tiny_defaults() -> dict:
+    """The tiny model's settings as ``configs/model/tiny.yaml`` gives them: their one home."""
+    from omegaconf import OmegaConf
+
+    from hadath.config import CONFIG_DIR
+
+    return OmegaConf.to_container(OmegaConf.load(CONFIG_DIR / "model" / "tiny.yaml").tiny)
+
+
+def build_tiny(texts: list[str], **overrides) -> Path:
+    """Directory of a tiny BERT with a WordPiece vocabulary trained on ``texts``; built once per settings.
+
+    Settings are ``configs/model/tiny.yaml``'s ``tiny`` block, with ``overrides`` (e.g. ``vocab_size``).
+    """
+    settings = tiny_defaults()
+    unknown = set(overrides) - set(settings)
+    if unknown:
+        raise UserError(f"build_tiny: unknown setting(s) {sorted(unknown)}; known: {sorted(settings)}")
+    settings |= overrides
     # The builder's version is part of the key: a changed recipe must not reuse an old build.
     digest = hashlib.sha256(json.dumps(settings | {"builder": TINY_BUILDER}, sort_keys=True).encode())
     for text in texts:
