@@ -55,13 +55,32 @@ def seqeval_report(gold: list[list[str]], pred: list[list[str]]) -> dict:
     }
 
 
-def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: str = "test"):
+def stage_scores(extractor: Extractor, docs: list[Document], stage: str) -> dict:
+    """Dev micro precision/recall/F1 of one tagger, computed as the dev report computes them.
+
+    ``triggers``: word-level trigger labels of every segment (``evaluate_documents``'s ``micro``);
+    ``arguments``: role labels given the gold triggers (the report's ``roles``). Training keeps
+    the epoch with the best of these, so the kept epoch is the best of ``dev_report.json``.
+    """
+    if stage == "triggers":
+        report, _, _ = evaluate_documents(extractor, docs, split_name="dev", progress=False)
+        micro = report["micro"]
+    else:
+        stats, role_gold, role_pred, unused = AlignmentStats(), [], [], []
+        for doc in docs:
+            if doc.events:
+                _score_roles(extractor, doc, stats, role_gold, role_pred, unused)
+        micro = seqeval_report(role_gold, role_pred)["micro"]
+    return {"precision": micro["precision"], "recall": micro["recall"], "f1": micro["f1"]}
+
+
+def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: str = "test", progress: bool = True):
     """Score ``extractor`` on ``docs``; returns (report, predicted documents, CoNLL text)."""
     stats = AlignmentStats()
     gold_rows, pred_rows, conll_blocks, predicted = [], [], [], []
     role_gold, role_pred, with_gold_triggers = [], [], []
     dropped = 0
-    for doc in tqdm(docs, desc=f"evaluate {split_name}", unit="doc"):
+    for doc in tqdm(docs, desc=f"evaluate {split_name}", unit="doc", disable=not progress):
         words = doc_words(doc)
         segments = extractor.segments(doc.text, words)  # the trigger tagger runs once per window
         for segment in segments:

@@ -11,7 +11,6 @@ import shutil
 import time
 from pathlib import Path
 
-import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
 from hadath import __version__
@@ -151,7 +150,7 @@ def train_stage(
         eval_dataset=datasets["dev"],
         data_collator=DataCollatorForTokenClassification(tokenizer),
         processing_class=tokenizer,
-        compute_metrics=seqeval_metrics(labels),
+        compute_metrics=dev_metrics(stage, model, tokenizer, prep, schema, splits["dev"], cfg.eval_batch_size),
     )
     trainer.train()
     best = trainer.evaluate()
@@ -168,24 +167,17 @@ def train_stage(
     return {k.removeprefix("eval_"): v for k, v in best.items()}, trainer.is_world_process_zero()
 
 
-def seqeval_metrics(labels: list[str]):
-    """``compute_metrics`` for the Trainer: strict IOB2 micro P/R/F1 over labelled sub-tokens."""
-    from seqeval.metrics import f1_score, precision_score, recall_score
-    from seqeval.scheme import IOB2
+def dev_metrics(stage: str, model, tokenizer, prep: Preprocessing, schema: Schema, dev_docs: list, batch_size: int):
+    """``compute_metrics`` for the Trainer: the model as it stands, scored on the dev documents by the
+    code that writes ``dev_report.json`` (``evaluation.stage_scores``), not on sub-token argmax."""
+    from hadath.evaluation import stage_scores
+    from hadath.inference import Extractor
+    from hadath.tagging import Tagger
 
-    def compute(prediction) -> dict:
-        best = np.argmax(prediction.predictions, axis=-1)
-        gold_rows, pred_rows = [], []
-        for pred_row, gold_row in zip(best, prediction.label_ids):
-            keep = gold_row != -100
-            gold_rows.append([labels[i] for i in gold_row[keep]])
-            pred_rows.append([labels[i] for i in pred_row[keep]])
-        kw = {"mode": "strict", "scheme": IOB2, "zero_division": 0}
-        return {
-            "precision": precision_score(gold_rows, pred_rows, **kw),
-            "recall": recall_score(gold_rows, pred_rows, **kw),
-            "f1": f1_score(gold_rows, pred_rows, **kw),
-        }
+    def compute(_prediction) -> dict:
+        tagger = Tagger(model, tokenizer, prep, batch_size)
+        extractor = Extractor(tagger, schema) if stage == "triggers" else Extractor(None, schema, arguments=tagger)
+        return stage_scores(extractor, dev_docs, stage)
 
     return compute
 
