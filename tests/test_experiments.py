@@ -14,6 +14,7 @@ EXPERIMENTS = sorted(p.stem for p in (ROOT / "configs" / "experiment").glob("*.y
 AQMAR = ROOT / "annotations" / "external" / "aqmar"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("experiment", EXPERIMENTS)
 def test_every_experiment_runs_two_steps(experiment, tmp_path):
     from hadath.training import load_splits

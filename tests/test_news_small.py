@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 import torch
 from conftest import MINI, compose
 
@@ -32,6 +33,7 @@ def test_news_small_loads_in_fp32_and_tokenises_arabic_into_known_pieces():
     assert tokenizer.unk_token not in pieces and len(pieces) <= 20
 
 
+@pytest.mark.slow
 def test_news_small_fine_tunes_and_learns(tmp_path):
     cfg = compose(
         "train",

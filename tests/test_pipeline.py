@@ -298,6 +298,7 @@ def test_unknown_data_format_is_one_clear_line(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_two_process_ddp_training_on_cpu_writes_one_checkpoint(tmp_path):
     torchrun = Path(sys.executable).with_name("torchrun")
     done = subprocess.run(

@@ -79,6 +79,7 @@ def test_the_real_corpus_meets_its_size_targets(real):
                 assert doc.text[span.start : span.end] == span.text
 
 
+@pytest.mark.slow
 def test_training_on_all_data_then_evaluating_reports_on_real_test(tmp_path, real):
     from hadath.training import train
 
