@@ -35,3 +35,12 @@ def test_char_span_cuts_from_the_original_text():
     words = [(0, 5), (6, 7), (8, 14), (15, 21)]
     start, end, got = char_span(text, words, LabelledSpan(1, 2, "Victim"))
     assert (start, end, got) == (6, 14, "٣ مدنيين") and text[start:end] == got
+
+
+def test_one_codec_round_trips_bio_and_bilou():
+    spans = [LabelledSpan(0, 0, "PER"), LabelledSpan(2, 4, "LOC"), LabelledSpan(5, 6, "ORG")]
+    bilou = spans_to_bio(spans, 8, scheme="BILOU")
+    assert bilou == ["U-PER", "O", "B-LOC", "I-LOC", "L-LOC", "B-ORG", "L-ORG", "O"]
+    assert bio_to_spans(bilou) == spans == bio_to_spans(spans_to_bio(spans, 8))
+    orphan = bio_to_spans(["O", "I-LOC", "L-LOC"])
+    assert orphan == [LabelledSpan(1, 2, "LOC")] and orphan[0].orphan

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hadath.convert import main as convert
+from hadath.decoding import bio_to_spans
 from hadath.documents import AnnotationError, Argument, Document, Event, Span
 from hadath.errors import UserError
 from hadath.io import (
@@ -24,7 +25,7 @@ from hadath.io import (
     write_conll,
     write_jsonl,
 )
-from hadath.io.conll import AQMAR_LABELS, AQMAR_MAPPED_LABELS, decode_entities
+from hadath.io.conll import AQMAR_LABELS, AQMAR_MAPPED_LABELS
 
 MINI = Path(__file__).parent / "fixtures" / "mini.jsonl"
 AQMAR = Path(__file__).resolve().parents[1] / "annotations" / "external" / "aqmar"
@@ -288,6 +289,10 @@ def test_conll_builds_text_tokens_events_and_schema(tmp_path):
     assert doc.meta["tokens"] == [[0, 5], [6, 7], [8, 13], [14, 20], [21, 26]]
     assert [(e.type, e.trigger.text) for e in doc.events] == [("Injury", "وأصيب"), ("Instrument", "بسيارة مفخخة")]
     assert corpus.schema.name == "conll-tiny" and list(corpus.schema.event_types) == ["Injury", "Instrument"]
+
+
+def decode_entities(tags):
+    return [(s.first, s.last + 1, s.name, s.orphan) for s in bio_to_spans(tags)]
 
 
 def test_conll_bilou_and_orphan_inside_tags():

@@ -1,16 +1,19 @@
-"""From per-word label predictions to character spans in the original text.
+"""The tag codec: per-word tags to labelled word spans and back, and word spans to text.
 
-Decoding is lenient, as conlleval is: an ``I-X`` that does not continue an
-``X`` span starts a new one. ``spans_to_bio`` turns decoded spans back into
-well-formed IOB2, so the labels we score, the spans we print and the CoNLL
-file we write always agree.
+The one home of BIO (IOB2) and BILOU for the whole project: model output, CoNLL files
+read and written, and training labels all go through ``bio_to_spans`` and ``mark_span``.
+
+Decoding is lenient, as conlleval is: an ``I-X`` (or ``L-X``) that does not continue an
+``X`` span starts a new one, flagged ``orphan``. ``spans_to_bio`` turns decoded spans back
+into well-formed tags, so the labels we score, the spans we print and the CoNLL file we
+write always agree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-WordSpan = tuple[int, int]
+from hadath.text.words import WordSpan
 
 
 @dataclass(frozen=True)
@@ -19,36 +22,47 @@ class LabelledSpan:
     last: int  # index of the last word (inclusive)
     name: str
     score: float = 1.0
+    orphan: bool = field(default=False, compare=False)  # began with I-/L- rather than B-/U-
 
 
 def bio_to_spans(labels: list[str], scores: list[float] | None = None) -> list[LabelledSpan]:
-    """Spans of word indices from BIO labels; ``scores`` (per word) are averaged over each span."""
+    """Spans of word indices from BIO or BILOU tags; ``scores`` (per word) are averaged over each span."""
     spans: list[LabelledSpan] = []
-    current: tuple[int, str] | None = None
+    current: tuple[int, str, bool] | None = None  # (first, name, orphan)
     for i, label in enumerate(list(labels) + ["O"]):
         tag, _, name = label.partition("-")
-        continues = tag == "I" and current is not None and current[1] == name
+        continues = tag in ("I", "L") and current is not None and current[1] == name
         if current is not None and not continues:
             spans.append(_close(current, i - 1, scores))
             current = None
-        if tag == "B" or (tag == "I" and not continues):
-            current = (i, name)
+        if tag in ("B", "U", "S") or (tag in ("I", "L") and not continues):
+            current = (i, name, tag in ("I", "L"))
+        if tag in ("L", "U", "S") and current is not None:  # BILOU: the span ends here
+            spans.append(_close(current, i, scores))
+            current = None
     return spans
 
 
-def _close(current: tuple[int, str], last: int, scores: list[float] | None) -> LabelledSpan:
-    first, name = current
+def _close(current: tuple[int, str, bool], last: int, scores: list[float] | None) -> LabelledSpan:
+    first, name, orphan = current
     score = sum(scores[first : last + 1]) / (last + 1 - first) if scores else 1.0
-    return LabelledSpan(first, last, name, score)
+    return LabelledSpan(first, last, name, score, orphan)
 
 
-def spans_to_bio(spans: list[LabelledSpan], n_words: int) -> list[str]:
-    """Well-formed IOB2 labels for ``n_words`` words."""
+def mark_span(labels: list, span: LabelledSpan, scheme: str = "BIO") -> None:
+    """Write one span's tags into ``labels`` (in place), in IOB2 or BILOU."""
+    labels[span.first] = f"B-{span.name}"
+    for i in range(span.first + 1, span.last + 1):
+        labels[i] = f"I-{span.name}"
+    if scheme == "BILOU":
+        labels[span.last] = f"L-{span.name}" if span.last > span.first else f"U-{span.name}"
+
+
+def spans_to_bio(spans: list[LabelledSpan], n_words: int, scheme: str = "BIO") -> list[str]:
+    """Well-formed IOB2 (or BILOU) tags for ``n_words`` words."""
     labels = ["O"] * n_words
     for span in spans:
-        labels[span.first] = f"B-{span.name}"
-        for i in range(span.first + 1, span.last + 1):
-            labels[i] = f"I-{span.name}"
+        mark_span(labels, span, scheme)
     return labels
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from hadath.decoding import LabelledSpan, mark_span
 from hadath.text import Window, make_windows, normalize_word
+from hadath.text.words import WordSpan
 
 IGNORE = -100
-WordSpan = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,7 @@ def bio_word_labels(
             for i in inside:
                 labels[i] = None if labels[i] == "O" else labels[i]
             continue
-        labels[first] = f"B-{name}"
-        for i in range(first + 1, last + 1):
-            labels[i] = f"I-{name}"
+        mark_span(labels, LabelledSpan(first, last, name))
     return labels
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from hadath.decoding import LabelledSpan, bio_to_spans, mark_span
 from hadath.documents import Document, Problems, Span, check_unique_ids, parse_document
 from hadath.errors import UserError
 from hadath.io.atomic import atomic_write_text
@@ -182,27 +183,6 @@ def _malformed(tag: str, scheme: str, labels: Collection[str] | None) -> str | N
     return None
 
 
-def decode_entities(tags: list[str]) -> list[tuple[int, int, str, bool]]:
-    """``(first, last + 1, label, starts_with_I)`` for each entity of a BIO or BILOU tag sequence.
-
-    Lenient like seqeval's default mode: an ``I-``/``L-`` after ``O`` or after another
-    label starts a new entity (flagged by the last field so callers can warn).
-    """
-    entities: list[tuple[int, int, str, bool]] = []
-    current: list | None = None  # [first, label, starts_with_I]
-    for i, tag in enumerate(tags + ["O"]):
-        prefix, _, label = tag.partition("-")
-        if current and (tag == "O" or prefix in "BUS" or label != current[1]):
-            entities.append((current[0], i, current[1], current[2]))
-            current = None
-        if tag != "O" and current is None:
-            current = [i, label, prefix in "IL"]
-        if prefix in "LUS" and current:
-            entities.append((current[0], i + 1, current[1], current[2]))
-            current = None
-    return entities
-
-
 def _block_to_raw(block: _Block, warnings: list[str]) -> dict:
     """The document dict of a block: text, token spans, one event per entity."""
     text_parts, tokens, events, offset = [], [], [], 0
@@ -212,8 +192,9 @@ def _block_to_raw(block: _Block, warnings: list[str]) -> dict:
             spans.append([offset, offset + len(token.text)])
             offset += len(token.text) + 1  # the space (or the newline after the sentence)
         text_parts.append(" ".join(t.text for t in sentence))
-        for first, stop, label, orphan in decode_entities([t.tag for t in sentence]):
-            if orphan:
+        for entity in bio_to_spans([t.tag for t in sentence]):
+            first, stop, label = entity.first, entity.last + 1, entity.name
+            if entity.orphan:
                 warnings.append(
                     f"{block.path}:{sentence[first].line}: document {block.id}: token "
                     f"{sentence[first].text!r}: {sentence[first].tag} without a preceding B-{label}; "
@@ -290,8 +271,5 @@ def encode_tags(
                     f"{where}: span [{span.start}:{span.end}] {span.text!r} is not on word boundaries; written as O"
                 )
             continue
-        tags[first : last + 1] = [f"I-{label}"] * (last + 1 - first)
-        tags[first] = f"B-{label}"
-        if scheme == "BILOU":
-            tags[last] = f"L-{label}" if last > first else f"U-{label}"
+        mark_span(tags, LabelledSpan(first, last, label), scheme)
     return tags

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 
 from hadath.errors import UserError
 from hadath.text.sentences import split_sentences
-from hadath.text.words import word_spans
-
-WordSpan = tuple[int, int]
+from hadath.text.words import WordSpan, word_spans
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import re
 PUNCTUATION = set(".,;:!?'\"()[]{}<>«»“”‘’…-–—/\\|*،؛؟٪%")
 # Zero-width and direction marks behave like spaces.
 INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+WordSpan = tuple[int, int]  # a word's (start, end) in the text: the unit every tagger labels
 _RUN = re.compile(rf"[^\s{INVISIBLE}]+")
 # Separators that split a run when an Arabic letter stands on both sides of them.
 SEPARATORS = ".,;:!?،؛؟"
