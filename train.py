@@ -8,12 +8,12 @@ from hadath.config import CONFIG_DIR, check_overrides, user_errors
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="train")
 def main(cfg: DictConfig) -> float:
-    from hadath.training import train
+    from hadath.training import objective, train
 
     with user_errors():
         results = train(cfg)
-    # The returned value is what a Hydra sweeper optimises: the best dev trigger micro-F1.
-    return results.get("dev_report", {}).get("micro", {}).get("f1", 0.0)
+        # What a Hydra sweeper optimises: `objective` (a dotted path) in the dev report.
+        return objective(results.get("dev_report", {}), cfg.objective)
 
 
 if __name__ == "__main__":

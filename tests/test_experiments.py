@@ -165,3 +165,13 @@ def test_a_misspelt_override_names_the_key_it_meant(script, override, message):
     assert done.returncode == 1
     key = message.split()[0]
     assert done.stderr.strip().splitlines() == [f"error: {message} (add it with +{key}=… if it is new)"]
+
+
+def test_the_sweep_objective_is_read_from_the_dev_report_and_a_wrong_path_is_refused():
+    from hadath.errors import UserError
+    from hadath.training import objective
+
+    report = {"micro": {"f1": 0.5}, "events": {"AC": {"f1": 0.25}}}
+    assert objective(report, "micro.f1") == 0.5 and objective(report, "events.AC.f1") == 0.25
+    with pytest.raises(UserError, match=r"objective=events.AK.f1: no 'AK' in events; it has AC"):
+        objective(report, "events.AK.f1")

@@ -248,6 +248,21 @@ def dev_report(checkpoint: Path, dev_docs: list, cfg: DictConfig) -> dict:
     return report
 
 
+def objective(report: dict, path: str) -> float:
+    """The value at dotted ``path`` of a dev report (``micro.f1``, ``events.AC.f1``); UserError naming the
+    keys there when the path does not exist, rather than a silent 0."""
+    node = report
+    for i, key in enumerate(path.split(".")):
+        if not isinstance(node, dict) or key not in node:
+            where = ".".join(path.split(".")[:i]) or "the dev report"
+            keys = ", ".join(sorted(node)) if isinstance(node, dict) else "nothing (a number)"
+            raise UserError(f"objective={path}: no {key!r} in {where}; it has {keys}")
+        node = node[key]
+    if not isinstance(node, (int, float)):
+        raise UserError(f"objective={path} is not a number in the dev report")
+    return float(node)
+
+
 def learned_nothing(report: dict, cfg: DictConfig) -> list[str]:
     """Loud warnings for a tagger whose dev F1 is still 0: the checkpoint is useless as it stands."""
     scores = {"trigger tagger": report.get("micro", {}).get("f1")}
