@@ -8,8 +8,11 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-ROOT = Path(__file__).resolve().parents[2]
-CONFIG_DIR = ROOT / "configs"
+PACKAGE = Path(__file__).resolve().parent
+CONFIG_DIR = PACKAGE / "configs"  # shipped in the package; the repository's configs/ points here
+# The repository root when running from a checkout (its annotations/ and models/ are there),
+# else the working directory (an installed package: data paths are the user's).
+ROOT = PACKAGE.parents[1] if (PACKAGE.parents[1] / "annotations").is_dir() else Path.cwd()
 
 if not OmegaConf.has_resolver("hadath_root"):
     OmegaConf.register_new_resolver("hadath_root", lambda: str(ROOT))

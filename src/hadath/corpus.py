@@ -37,13 +37,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from hadath.config import ROOT
 from hadath.documents import AnnotationError, Document, Span
 from hadath.io.jsonl import read_jsonl
 from hadath.schema import Schema, load_schema
 from hadath.text import split_sentences, word_spans
 from hadath.text.words import PUNCTUATION
 
-ANNOTATIONS = Path(__file__).resolve().parents[2] / "annotations"
+ANNOTATIONS = ROOT / "annotations"
 PARTS = (ANNOTATIONS, ANNOTATIONS / "real")  # the constructed corpus and real news
 SEVERITY = {
     "unannotated": "error",

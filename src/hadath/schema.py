@@ -16,7 +16,7 @@ import yaml
 
 from hadath.errors import UserError
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "configs" / "schema"
+SCHEMA_DIR = Path(__file__).resolve().parent / "configs" / "schema"  # shipped in the package
 
 
 class SchemaError(UserError):
