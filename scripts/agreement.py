@@ -3,7 +3,7 @@
     python scripts/agreement.py FIRST.jsonl SECOND.jsonl
 
 Both files are read and validated; only documents present in both are compared. Agreement
-is reported with the project's own event scorer (hadath.event_metrics): TI, TC, AI and AC
+is reported with the project's own event scorer (hadath.metrics): TI, TC, AI and AC
 F1 of SECOND against FIRST (F1 is symmetric: swapping the two swaps precision and recall).
 """
 
@@ -13,8 +13,8 @@ import argparse
 import json
 import sys
 
-from hadath.event_metrics import format_event_table, score_events
 from hadath.io import read_jsonl
+from hadath.metrics import format_event_table, score_events
 
 
 def main(argv: list[str] | None = None) -> int:

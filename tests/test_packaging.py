@@ -14,9 +14,14 @@ MINI = ROOT / "tests" / "fixtures" / "mini.jsonl"
 
 @pytest.mark.slow
 def test_an_installed_package_trains_and_evaluates_from_another_directory(tmp_path):
-    target = tmp_path / "site"
+    import shutil
+
+    source, target = tmp_path / "source", tmp_path / "site"  # built from a copy: no build/ left in the checkout
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(ROOT)],
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(source)],
         check=True, capture_output=True,
     )  # fmt: skip
     shipped = {p.relative_to(target / "hadath" / "configs").as_posix() for p in (target / "hadath").rglob("*.yaml")}

@@ -5,7 +5,7 @@ words. Predicted labels are the decoded spans re-encoded as IOB2 (see
 hadath.decoding), so the table, ``predictions.jsonl`` and
 ``predictions.conll`` agree with each other and with conlleval.
 Roles are scored given the gold triggers; event-level scores (TI, TC, AI, AC)
-come from hadath.event_metrics, end to end and with gold triggers.
+come from hadath.metrics, end to end and with gold triggers.
 """
 
 from __future__ import annotations
@@ -24,35 +24,9 @@ from hadath.features import AlignmentStats, bio_word_labels, doc_words
 from hadath.inference import Extractor
 from hadath.io.atomic import atomic_write_text
 from hadath.io.jsonl import write_jsonl
+from hadath.metrics import MODE, seqeval_report
 
 log = logging.getLogger(__name__)
-MODE = "strict IOB2 (seqeval mode='strict', scheme=IOB2)"
-
-
-def seqeval_report(gold: list[list[str]], pred: list[list[str]]) -> dict:
-    """``{"per_label": {label: {precision, recall, f1, support}}, "micro": {...}, "macro": {...}}``."""
-    from seqeval.metrics import classification_report
-    from seqeval.scheme import IOB2
-
-    if not any(gold) and not any(pred):
-        zero = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
-        return {"per_label": {}, "micro": dict(zero), "macro": dict(zero)}
-    raw = classification_report(gold, pred, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
-
-    def row(values: dict) -> dict:
-        return {
-            "precision": float(values["precision"]),
-            "recall": float(values["recall"]),
-            "f1": float(values["f1-score"]),
-            "support": int(values["support"]),
-        }
-
-    averages = {"micro avg", "macro avg", "weighted avg"}
-    return {
-        "per_label": {k: row(v) for k, v in sorted(raw.items()) if k not in averages},
-        "micro": row(raw["micro avg"]),
-        "macro": row(raw["macro avg"]),
-    }
 
 
 def stage_scores(extractor: Extractor, docs: list[Document], stage: str) -> dict:
@@ -104,7 +78,7 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: s
         "alignment": {"gold_spans_off_word_boundaries": stats.total, "examples": stats.examples[:10]},
     }
     if extractor.arguments is not None:
-        from hadath.event_metrics import score_events
+        from hadath.metrics import score_events
 
         report["roles"] = {"given": "gold triggers", **seqeval_report(role_gold, role_pred)}
         report["events"] = score_events(docs, predicted)

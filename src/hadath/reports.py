@@ -30,7 +30,7 @@ def format_report(report: dict) -> str:
     if "roles" in report:
         parts.append(label_table("Roles (given gold triggers)", report["roles"]))
     if "events" in report:
-        from hadath.event_metrics import format_event_table
+        from hadath.metrics import format_event_table
 
         parts.append("Event level, end to end (predicted triggers)\n" + format_event_table(report["events"]))
         parts.append(

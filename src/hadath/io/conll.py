@@ -31,7 +31,7 @@ from hadath.documents import Document, Problems, Span, check_unique_ids, parse_d
 from hadath.errors import UserError
 from hadath.io.atomic import atomic_write_text
 from hadath.schema import Schema
-from hadath.text.sentences import split_sentences
+from hadath.text.sentences import line_spans, split_sentences
 from hadath.text.words import word_spans
 
 SUFFIXES = (".conll", ".txt", ".bio", ".iob", ".tsv")
@@ -238,7 +238,7 @@ def _document_lines(doc: Document, scheme: str, where: str, warnings: list[str])
     words = [tuple(w) for w in doc.meta["tokens"]] if conll_origin else word_spans(doc.text)
     tags = encode_tags(words, [(e.type, e.trigger) for e in doc.events], scheme, where, warnings)
     if conll_origin:  # its sentences are its lines
-        sentence_ends = [i for i, char in enumerate(doc.text) if char == "\n"] + [len(doc.text)]
+        sentence_ends = [end for _, end in line_spans(doc.text)]
     else:
         sentence_ends = [end for _, end in split_sentences(doc.text)]
     lines: list[str] = []

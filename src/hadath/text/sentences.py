@@ -68,3 +68,14 @@ def _add(text: str, spans: list[tuple[int, int]], begin: int, stop: int) -> None
         stop -= 1
     if begin < stop:
         spans.append((begin, stop))
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each line of ``text`` (the line break excluded): the sentences of text
+    that comes one sentence a line, as CoNLL data does."""
+    spans, begin = [], 0
+    for i, char in enumerate(text):
+        if char == "\n":
+            spans.append((begin, i))
+            begin = i + 1
+    return spans + [(begin, len(text))]

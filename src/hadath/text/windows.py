@@ -11,11 +11,12 @@ is predicted exactly once.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from hadath.errors import UserError
-from hadath.text.sentences import split_sentences
+from hadath.text.sentences import line_spans, split_sentences
 from hadath.text.words import WordSpan, word_spans
 
 
@@ -77,9 +78,10 @@ def make_windows(
 def _sentences(text: str, words: list[WordSpan] | None) -> list[list[WordSpan]]:
     if words is None:
         return [word_spans(text, s, e) for s, e in split_sentences(text)]
+    starts = [start for start, _ in line_spans(text)]  # given words: their lines are the sentences
     lines: dict[int, list[WordSpan]] = {}
     for span in words:
-        lines.setdefault(text.count("\n", 0, span[0]), []).append(span)
+        lines.setdefault(bisect.bisect_right(starts, span[0]) - 1, []).append(span)
     return [lines[k] for k in sorted(lines)]
 
 

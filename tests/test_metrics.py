@@ -6,7 +6,7 @@ import pytest
 
 from hadath.documents import Argument, Document, Event, Span
 from hadath.errors import UserError
-from hadath.event_metrics import format_event_table, score_events
+from hadath.metrics import format_event_table, score_events
 
 TEXT = (
     "استهدفت خلايا داعش بسيارة مفخخة نقطة عسكرية في الشحيل، ما أدى لإصابة مقاتل. وهاجم مسلحون حاجزا أمنيا قرب البصيرة."

@@ -1,4 +1,11 @@
-"""Event-level scores, TI, TC, AI and AC, defined as in the ACE literature and TextEE.
+"""All scoring: word-level seqeval and the event-level scores, TI, TC, AI and AC.
+
+``seqeval_report`` scores word labels (triggers, or roles given the gold triggers) with
+seqeval in strict IOB2 mode. ``evaluation.evaluate_documents`` builds those labels and the
+dev report from it, and training picks its best epoch on the same numbers
+(``evaluation.stage_scores``).
+
+Event-level scores are defined as in the ACE literature and TextEE.
 
 Each event, gold or predicted, gives one trigger item. Each of its arguments gives
 one argument item. Two items match when their keys are equal:
@@ -32,6 +39,35 @@ from typing import NamedTuple
 
 from hadath.documents import Document
 from hadath.errors import UserError
+
+MODE = "strict IOB2 (seqeval mode='strict', scheme=IOB2)"
+
+
+def seqeval_report(gold: list[list[str]], pred: list[list[str]]) -> dict:
+    """``{"per_label": {label: {precision, recall, f1, support}}, "micro": {...}, "macro": {...}}``."""
+    from seqeval.metrics import classification_report
+    from seqeval.scheme import IOB2
+
+    if not any(gold) and not any(pred):
+        zero = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+        return {"per_label": {}, "micro": dict(zero), "macro": dict(zero)}
+    raw = classification_report(gold, pred, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
+
+    def row(values: dict) -> dict:
+        return {
+            "precision": float(values["precision"]),
+            "recall": float(values["recall"]),
+            "f1": float(values["f1-score"]),
+            "support": int(values["support"]),
+        }
+
+    averages = {"micro avg", "macro avg", "weighted avg"}
+    return {
+        "per_label": {k: row(v) for k, v in sorted(raw.items()) if k not in averages},
+        "micro": row(raw["micro avg"]),
+        "macro": row(raw["macro avg"]),
+    }
+
 
 LEVELS = ("TI", "TC", "AI", "AC")
 
