@@ -152,3 +152,16 @@ def test_table_lists_levels_and_types():
     assert lines[1].split() == ["TI", "1.000", "0.500", "0.667", "2", "1", "1"]
     assert any(line.split()[:3] == ["Injury", "0.000", "0.000"] for line in lines)
     assert lines[-1].startswith("macro avg")
+
+
+def test_unattached_argument_scores_ignore_the_trigger_the_argument_hangs_on():
+    text = "قصفت طائرات القرية وقتل مدني فيها."
+    plane = Span(text.index("طائرات"), text.index("طائرات") + 6, "طائرات")
+    shelling = Span(0, 4, "قصفت")
+    killing = Span(text.index("وقتل"), text.index("وقتل") + 4, "وقتل")
+    gold = Document("d", text, (Event("E1", "Shelling", shelling, (Argument("Instrument", plane),)),))
+    pred = Document("d", text, (Event("E1", "Killing", killing, (Argument("Instrument", plane),)),))
+    scores = score_events([gold], [pred])
+    assert scores["AC"]["tp"] == 0  # attached: the argument hangs on a wrong trigger
+    assert scores["AC_unattached"]["f1"] == 1.0 and scores["AI_unattached"]["tp"] == 1
+    assert "AC_unattached" in format_event_table(scores)

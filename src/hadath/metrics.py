@@ -92,7 +92,7 @@ def score_events(gold: list[Document], pred: list[Document]) -> dict:
     """Score ``pred`` against ``gold``. Documents are paired by id.
 
     A gold document with no prediction counts as all missed. Returns a JSON-ready dict:
-    ``{"TI"|"TC"|"AI"|"AC": block, "per_type": {type: {level: block}},
+    ``{"TI"|"TC"|"AI"|"AC"|"AI_unattached"|"AC_unattached": block, "per_type": {type: {level: block}},
     "per_role": {role: {"AI": block, "AC": block}}, "macro": {level: f1 over types},
     "macro_role": {"AI": f1, "AC": f1}}``. Each block is
     ``{precision, recall, f1, tp, n_pred, n_gold}``.
@@ -120,6 +120,13 @@ def score_events(gold: list[Document], pred: list[Document]) -> dict:
                 per_role[name][level] = _block(counts)
     out["per_type"] = _complete(per_type, LEVELS)
     out["per_role"] = _complete(per_role, ("AI", "AC"))
+    # Unattached (as TextEE also reports): an argument span (and role) counts whatever trigger it
+    # hangs on; each distinct (document, span[, role]) once.
+    for level, key in (("AI", lambda it: (it.doc, it.arg)), ("AC", lambda it: (it.doc, it.arg, it.role))):
+        gold_keys = {key(it) for it in items["gold"][1]}
+        pred_keys = {key(it) for it in items["pred"][1]}
+        tp = len(gold_keys & pred_keys)
+        out[f"{level}_unattached"] = _block(Counter(tp=tp, n_pred=len(pred_keys), n_gold=len(gold_keys)))
     return out
 
 
@@ -206,7 +213,9 @@ def _complete(table: dict[str, dict], levels: tuple[str, ...]) -> dict[str, dict
 def format_event_table(scores: dict) -> str:
     """A fixed-width console table of a ``score_events`` result: levels, then F1 per event type."""
     lines = [f"{'level':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'gold':>8}{'pred':>8}{'tp':>8}"]
-    for level in LEVELS:
+    for level in [*LEVELS, "AI_unattached", "AC_unattached"]:
+        if level not in scores:
+            continue
         m = scores[level]
         lines.append(
             f"{level:<20}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}"
