@@ -175,3 +175,23 @@ def test_the_sweep_objective_is_read_from_the_dev_report_and_a_wrong_path_is_ref
     assert objective(report, "micro.f1") == 0.5 and objective(report, "events.AC.f1") == 0.25
     with pytest.raises(UserError, match=r"objective=events.AK.f1: no 'AK' in events; it has AC"):
         objective(report, "events.AK.f1")
+
+
+def test_a_misspelt_setting_in_an_experiment_file_is_refused_before_training(tmp_path):
+    """Experiment and group files merge new keys without complaint; training checks them first."""
+    from omegaconf import open_dict
+
+    from hadath.errors import UserError
+
+    cfg = compose("train", ["model=tiny", "debug=fdr", f"paths.output_dir={tmp_path / 'run'}"])
+    with open_dict(cfg):  # what an experiment file saying `trainer: {learning_rat: 1e-3}` gives
+        cfg.trainer.learning_rat = 1.0e-3
+    message = r"trainer.learning_rat is not a setting trainer knows; did you mean trainer.learning_rate\?"
+    with pytest.raises(UserError, match=message):
+        train(cfg)
+    with open_dict(cfg):
+        del cfg.trainer["learning_rat"]
+        cfg.preprocessing.strides = 4
+    with pytest.raises(UserError, match=r"preprocessing.strides .* did you mean preprocessing.stride\?"):
+        train(cfg)
+    assert not (tmp_path / "run" / "checkpoint").exists()

@@ -85,3 +85,30 @@ def _unknown_key(key: str, siblings: list[str], path: list[str]) -> None:
 
 def _group_names() -> set[str]:
     return {p.name for p in CONFIG_DIR.iterdir() if p.is_dir()}
+
+
+def check_settings(node, allowed, where: str) -> None:
+    """UserError for a key of ``node`` (a config block) that ``allowed`` does not know, naming the nearest.
+
+    Command-line typos are caught by ``check_overrides``; this catches those in experiment and
+    group files, which Hydra merges without complaint, before the settings are used.
+    """
+    import difflib
+
+    from hadath.errors import UserError
+
+    allowed = set(allowed)
+    for key in node:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f"; did you mean {where}.{close[0]}?" if close else ""
+            raise UserError(f"{where}.{key} is not a setting {where} knows{hint}")
+
+
+def training_argument_names() -> set[str]:
+    """The keys a ``trainer`` block may hold: ``transformers.TrainingArguments``' fields and ``_target_``."""
+    import dataclasses
+
+    from transformers import TrainingArguments
+
+    return {f.name for f in dataclasses.fields(TrainingArguments)} | {"_target_"}

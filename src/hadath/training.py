@@ -5,6 +5,7 @@ The checkpoint's layout and metadata are ``hadath.checkpoint``'s.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import shutil
@@ -17,6 +18,7 @@ from hadath import __version__
 from hadath.arguments import marker_tokens
 from hadath.checkpoint import ARGUMENTS_DIR, read_meta, remove_pickles, stage_dir
 from hadath.checkpoint import write_meta as write_stage_meta
+from hadath.config import check_settings, training_argument_names
 from hadath.data import (
     argument_rows,
     load_documents,
@@ -44,6 +46,8 @@ def train(cfg: DictConfig) -> dict:
     if unknown:
         raise UserError(f"task.stages has unknown stage(s) {unknown}; known: {list(STAGES)}")
     schema, splits = load_splits(cfg)
+    check_settings(cfg.preprocessing, [f.name for f in dataclasses.fields(Preprocessing)], "preprocessing")
+    check_settings(cfg.trainer, training_argument_names(), "trainer")
     prep = Preprocessing(**cfg.preprocessing)
     base = base_model_path(cfg.model, splits["train"])
     checkpoint = Path(cfg.paths.output_dir) / "checkpoint"

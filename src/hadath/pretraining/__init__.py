@@ -40,7 +40,10 @@ def pretrain(cfg: DictConfig) -> dict:
     from hydra.utils import instantiate
     from transformers import Trainer, set_seed
 
+    from hadath.config import check_settings, training_argument_names
+
     started = time.time()
+    check_settings(cfg.trainer, training_argument_names(), "trainer")  # before hours of corpus work
     require_extras(cfg)
     set_seed(cfg.seed)
     run = Path(cfg.paths.output_dir)
