@@ -10,7 +10,6 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from hadath.config import CONFIG_DIR  # noqa: E402  (registers the config resolvers)
 from hadath.schema import load_schema  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -28,9 +27,7 @@ def schema():
     return load_schema("conflict-v1")
 
 
-def compose(config_name: str, overrides: list[str]):
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return hydra_compose(config_name=config_name, overrides=overrides)
+@pytest.fixture(scope="session")
+def mini() -> Path:
+    """Six short annotated articles (tests/fixtures/mini.jsonl): the tiny model overfits them in seconds."""
+    return MINI

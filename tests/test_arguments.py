@@ -1,7 +1,6 @@
 """Trigger marking for the argument tagger, and role decoding that respects the schema."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -10,8 +9,6 @@ from hadath.documents import Span
 from hadath.features import Preprocessing
 from hadath.inference import Extractor
 from hadath.modeling import build_tiny, load_tokenizer
-
-MINI = Path(__file__).parent / "fixtures" / "mini.jsonl"
 
 
 def test_marking_and_unmarking_keep_word_positions():
@@ -37,8 +34,8 @@ class FixedTagger:
 
 
 @pytest.fixture(scope="module")
-def tokenizer(_tiny_cache):
-    texts = [json.loads(line)["text"] for line in MINI.read_text(encoding="utf-8").splitlines()]
+def tokenizer(_tiny_cache, mini):
+    texts = [json.loads(line)["text"] for line in mini.read_text(encoding="utf-8").splitlines()]
     return load_tokenizer(str(build_tiny(texts, vocab_size=300)))
 
 

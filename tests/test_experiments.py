@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import compose
 
+from hadath.config import compose
 from hadath.evaluation import evaluate
 from hadath.training import train
 

@@ -1,7 +1,6 @@
 """Word labels and sub-token alignment on Arabic cases: clitics, tatweel, diacritics, digits."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -18,12 +17,10 @@ from hadath.features import (
 from hadath.modeling import build_tiny, load_tokenizer
 from hadath.text import word_spans
 
-MINI = Path(__file__).parent / "fixtures" / "mini.jsonl"
-
 
 @pytest.fixture(scope="module")
-def tokenizer(_tiny_cache):
-    texts = [json.loads(line)["text"] for line in MINI.read_text(encoding="utf-8").splitlines()]
+def tokenizer(_tiny_cache, mini):
+    texts = [json.loads(line)["text"] for line in mini.read_text(encoding="utf-8").splitlines()]
     return load_tokenizer(str(build_tiny(texts, vocab_size=300)))
 
 

@@ -27,7 +27,6 @@ from hadath.io import (
 )
 from hadath.io.conll import AQMAR_LABELS, AQMAR_MAPPED_LABELS
 
-MINI = Path(__file__).parent / "fixtures" / "mini.jsonl"
 AQMAR = Path(__file__).resolve().parents[1] / "annotations" / "external" / "aqmar"
 TEXT = "استهدفت خلايا داعش بسيارة مفخخة نقطة عسكرية في منبج، وأصيب 7 آخرون."
 
@@ -79,14 +78,14 @@ def violations(call) -> list[str]:
 # --- round trips -----------------------------------------------------------------------------------------
 
 
-def test_jsonl_round_trip(tmp_path):
-    docs = read_jsonl(MINI)
+def test_jsonl_round_trip(tmp_path, mini):
+    docs = read_jsonl(mini)
     write_jsonl(docs, tmp_path / "out.jsonl")
     assert read_jsonl(tmp_path / "out.jsonl") == docs
 
 
-def test_brat_round_trip_keeps_every_event_and_argument(tmp_path):
-    docs = read_jsonl(MINI) + [expected_doc()]
+def test_brat_round_trip_keeps_every_event_and_argument(tmp_path, mini):
+    docs = read_jsonl(mini) + [expected_doc()]
     write_brat(docs, tmp_path / "brat")
     assert read_brat(tmp_path / "brat") == sorted(docs, key=lambda d: d.id)
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import MINI, compose
 
+from hadath.config import compose
 from hadath.modeling import load_token_classifier, load_tokenizer
 from hadath.training import train
 
@@ -34,7 +34,7 @@ def test_news_small_loads_in_fp32_and_tokenises_arabic_into_known_pieces():
 
 
 @pytest.mark.slow
-def test_news_small_fine_tunes_and_learns(tmp_path):
+def test_news_small_fine_tunes_and_learns(tmp_path, mini):
     cfg = compose(
         "train",
         [
@@ -42,7 +42,7 @@ def test_news_small_fine_tunes_and_learns(tmp_path):
             "debug=overfit",
             "trainer.num_train_epochs=15",
             "trainer.learning_rate=1e-3",
-            f"data.train={MINI}",
+            f"data.train={mini}",
             f"paths.output_dir={tmp_path}",
         ],
     )

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MINI = ROOT / "tests" / "fixtures" / "mini.jsonl"
 
 
 @pytest.mark.slow
-def test_an_installed_package_trains_and_evaluates_from_another_directory(tmp_path):
+def test_an_installed_package_trains_and_evaluates_from_another_directory(tmp_path, mini):
     import shutil
 
     source, target = tmp_path / "source", tmp_path / "site"  # built from a copy: no build/ left in the checkout
@@ -37,12 +36,12 @@ def test_an_installed_package_trains_and_evaluates_from_another_directory(tmp_pa
         assert done.returncode == 0, done.stderr[-2000:]
         return done
 
-    data = [f"data.{split}={MINI}" for split in ("train", "dev", "test")]
+    data = [f"data.{split}={mini}" for split in ("train", "dev", "test")]
     command("hadath-train", "model=tiny", "task=events", "debug=fdr", *data, "hydra.run.dir=run")
     assert (elsewhere / "run" / "train.log").is_file() and (elsewhere / "run" / "checkpoint" / "hadath.json").is_file()
     command("hadath-evaluate", "checkpoint=run/checkpoint", "hydra.run.dir=eval")
     report = json.loads((elsewhere / "eval" / "report.json").read_text())
-    assert report["documents"] == 6 and report["data"] == str(MINI)
+    assert report["documents"] == 6 and report["data"] == str(mini)
     misspelt = subprocess.run(
         [str(target / "bin" / "hadath-train"), "trainer.learning_rat=1"],
         cwd=elsewhere,

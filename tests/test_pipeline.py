@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MINI, compose
 
+from hadath.config import compose
 from hadath.evaluation import evaluate
 from hadath.inference import Extractor
 from hadath.io import read_jsonl
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory, _tiny_cache):
+def trained(tmp_path_factory, _tiny_cache, mini):
     """Overfit both taggers on the six mini documents (train = dev)."""
     out = tmp_path_factory.mktemp("run")
     cfg = compose(
@@ -30,15 +30,15 @@ def trained(tmp_path_factory, _tiny_cache):
             "model=tiny",
             "task=events",
             "debug=overfit",
-            f"data.train={MINI}",
-            f"data.dev={MINI}",
+            f"data.train={mini}",
+            f"data.dev={mini}",
             "trainer.per_device_train_batch_size=4",
         ],
     )
     return train(cfg), Path(out) / "checkpoint"
 
 
-def test_overfit_reaches_f1_one_and_reloads_with_the_same_predictions(trained):
+def test_overfit_reaches_f1_one_and_reloads_with_the_same_predictions(trained, mini):
     results, checkpoint = trained
     report = results["dev_report"]
     assert report["micro"]["f1"] == 1.0
@@ -47,14 +47,14 @@ def test_overfit_reaches_f1_one_and_reloads_with_the_same_predictions(trained):
     # the epoch kept is chosen on the very scores dev_report.json gives (by construction: same code)
     assert results["triggers"]["f1"] == pytest.approx(report["micro"]["f1"])
     assert results["arguments"]["f1"] == pytest.approx(report["roles"]["micro"]["f1"])
-    docs = read_jsonl(MINI)
+    docs = read_jsonl(mini)
     reloaded = Extractor.from_pretrained(checkpoint)  # the saved checkpoint, not the model in memory
     for doc in docs:
         predicted = reloaded.predict(doc.text)
         assert [(e.type, e.trigger) for e in predicted] == [(e.type, e.trigger) for e in doc.events], doc.id
 
 
-def test_evaluation_runs_the_trigger_tagger_once_per_window(trained):
+def test_evaluation_runs_the_trigger_tagger_once_per_window(trained, mini):
     from hadath.evaluation import evaluate_documents
     from hadath.features import doc_words, document_windows
 
@@ -63,7 +63,7 @@ def test_evaluation_runs_the_trigger_tagger_once_per_window(trained):
     tagger, tagged = extractor.triggers, []
     original = tagger.tag
     tagger.tag = lambda word_lists: tagged.extend(word_lists) or original(word_lists)
-    docs = read_jsonl(MINI)
+    docs = read_jsonl(mini)
     report, predicted, _ = evaluate_documents(extractor, docs)
     windows = [w for d in docs for w in document_windows(d.text, tagger.tokenizer, tagger.prep, words=doc_words(d))]
     assert len(tagged) == len(windows)
@@ -91,19 +91,19 @@ def test_checkpoint_is_self_describing(trained):
     assert config["id2label"]["1"] == "B-Attack"
 
 
-def test_trigger_tagger_loads_in_a_transformers_pipeline(trained):
+def test_trigger_tagger_loads_in_a_transformers_pipeline(trained, mini):
     from transformers import pipeline
 
     _, checkpoint = trained
     tagger = pipeline("token-classification", model=str(checkpoint), aggregation_strategy="first")
-    text = read_jsonl(MINI)[1].text
+    text = read_jsonl(mini)[1].text
     found = tagger(text)
     assert any(f["entity_group"] == "Arrest" and text[f["start"] : f["end"]] == "اعتقلت" for f in found)
 
 
-def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path):
+def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path, mini):
     _, checkpoint = trained
-    cfg = compose("evaluate", [f"checkpoint={checkpoint}", f"data.test={MINI}", f"paths.output_dir={tmp_path}"])
+    cfg = compose("evaluate", [f"checkpoint={checkpoint}", f"data.test={mini}", f"paths.output_dir={tmp_path}"])
     report = evaluate(cfg)
     saved = json.loads((tmp_path / "report.json").read_text())
     assert set(saved) >= {"per_label", "micro", "macro", "mode", "roles", "events", "events_gold_triggers"}
@@ -118,7 +118,7 @@ def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path)
     gold, pred = [[w[1] for w in r] for r in rows], [[w[2] for w in r] for r in rows]
     assert f1_score(gold, pred) == saved["micro"]["f1"]
     predicted = read_jsonl(tmp_path / "predictions.jsonl")
-    assert [d.id for d in predicted] == [d.id for d in read_jsonl(MINI)]
+    assert [d.id for d in predicted] == [d.id for d in read_jsonl(mini)]
 
 
 def run_cli(*args, stdin=None):
@@ -144,7 +144,7 @@ def test_predict_cli_offsets_are_exact_on_long_crlf_and_marked_text(trained, tmp
     assert any(e["trigger"]["text"] == "قـــصفٍ" for e in events)
 
 
-def test_predict_cli_reads_stdin_and_writes_html(trained, tmp_path):
+def test_predict_cli_reads_stdin_and_writes_html(trained, tmp_path, mini):
     _, checkpoint = trained
     out = tmp_path / "view.html"
     done = run_cli(
@@ -153,7 +153,7 @@ def test_predict_cli_reads_stdin_and_writes_html(trained, tmp_path):
         "article=-",
         "format=html",
         f"output={out}",
-        stdin=read_jsonl(MINI)[1].text,
+        stdin=read_jsonl(mini)[1].text,
     )
     assert done.returncode == 0, done.stderr
     page = out.read_text()
@@ -262,7 +262,7 @@ def test_bad_annotations_stop_training_with_every_error_and_no_checkpoint(tmp_pa
     assert not (tmp_path / "run" / "checkpoint").exists()
 
 
-def test_task_arguments_trains_on_top_of_an_earlier_trigger_tagger(trained, tmp_path):
+def test_task_arguments_trains_on_top_of_an_earlier_trigger_tagger(trained, tmp_path, mini):
     _, checkpoint = trained
     cfg = compose(
         "train",
@@ -272,8 +272,8 @@ def test_task_arguments_trains_on_top_of_an_earlier_trigger_tagger(trained, tmp_
             "task=arguments",
             f"task.triggers_from={checkpoint}",
             "debug=fdr",
-            f"data.train={MINI}",
-            f"data.dev={MINI}",
+            f"data.train={mini}",
+            f"data.dev={mini}",
         ],
     )
     results = train(cfg)
@@ -283,13 +283,13 @@ def test_task_arguments_trains_on_top_of_an_earlier_trigger_tagger(trained, tmp_
     assert results["dev_report"]["micro"]["f1"] == 1.0  # the copied trigger tagger is the overfit one
 
 
-def test_unknown_data_format_is_one_clear_line(tmp_path):
+def test_unknown_data_format_is_one_clear_line(tmp_path, mini):
     done = run_cli(
         "train.py",
         "model=tiny",
         "data.format=xml",
-        f"data.train={MINI}",
-        f"data.dev={MINI}",
+        f"data.train={mini}",
+        f"data.dev={mini}",
         f"hydra.run.dir={tmp_path / 'run'}",
     )
     assert done.returncode == 1
@@ -299,7 +299,7 @@ def test_unknown_data_format_is_one_clear_line(tmp_path):
 
 
 @pytest.mark.slow
-def test_two_process_ddp_training_on_cpu_writes_one_checkpoint(tmp_path):
+def test_two_process_ddp_training_on_cpu_writes_one_checkpoint(tmp_path, mini):
     torchrun = Path(sys.executable).with_name("torchrun")
     done = subprocess.run(
         [
@@ -312,8 +312,8 @@ def test_two_process_ddp_training_on_cpu_writes_one_checkpoint(tmp_path):
             "trainer=ddp-cpu",
             "task=events",
             "debug=fdr",
-            f"data.train={MINI}",
-            f"data.dev={MINI}",
+            f"data.train={mini}",
+            f"data.dev={mini}",
             f"hydra.run.dir={tmp_path}",
         ],
         cwd=ROOT,

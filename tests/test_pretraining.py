@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import compose
 
+from hadath.config import compose
 from hadath.errors import UserError
 from hadath.pretraining.corpus import Corpus, corpus_files, is_heldout, read_file
 
@@ -217,8 +217,7 @@ def test_pretrain_writes_a_standard_encoder_with_its_card(pretrained):
     assert torch.equal(model.bert.embeddings.word_embeddings.weight, saved["bert.embeddings.word_embeddings.weight"])
 
 
-def test_a_pretrained_directory_fine_tunes_with_train(pretrained, tmp_path):
-    from conftest import MINI
+def test_a_pretrained_directory_fine_tunes_with_train(pretrained, tmp_path, mini):
 
     from hadath.training import train
 
@@ -228,8 +227,8 @@ def test_a_pretrained_directory_fine_tunes_with_train(pretrained, tmp_path):
         [
             f"paths.output_dir={tmp_path}",
             f"model.name_or_path={metrics['model']}",
-            f"data.train={MINI}",
-            f"data.dev={MINI}",
+            f"data.train={mini}",
+            f"data.dev={mini}",
             "debug=fdr",
         ],
     )

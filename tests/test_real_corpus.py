@@ -5,9 +5,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import compose
 
 import hadath.evaluation as evaluation
+from hadath.config import compose
 from hadath.io import read_jsonl
 from hadath.stories import story_groups
 from hadath.training import load_splits

@@ -112,3 +112,13 @@ def training_argument_names() -> set[str]:
     from transformers import TrainingArguments
 
     return {f.name for f in dataclasses.fields(TrainingArguments)} | {"_target_"}
+
+
+def compose(config_name: str, overrides: list[str] | None = None):
+    """A config composed as the commands compose it (``train``, ``evaluate``, ``predict``, ``pretrain``),
+    without running anything: for notebooks, scripts and tests."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return hydra_compose(config_name=config_name, overrides=list(overrides or []))
