@@ -25,7 +25,7 @@ class FixedTagger:
     """Stands in for the argument model: returns given labels for the marked words."""
 
     def __init__(self, tokenizer, labels_by_word):
-        self.tokenizer, self.prep, self.labels_by_word = tokenizer, Preprocessing(), labels_by_word
+        self.tokenizer, self.prep, self.labels_by_word = tokenizer, Preprocessing.from_train_config(), labels_by_word
         self.seen = []
 
     def tag(self, word_lists):
@@ -83,7 +83,7 @@ def test_training_and_prediction_give_the_argument_tagger_the_same_window(tokeni
     start = text.index("واستهدفت")
     trigger = Span(start, start + len("واستهدفت"), "واستهدفت")
     agent = Span(text.index("خلايا"), text.index("خلايا") + len("خلايا داعش"), "خلايا داعش")
-    prep = Preprocessing(max_length=48, stride=8)
+    prep = Preprocessing.from_train_config(max_length=48, stride=8)
     fake = FixedTagger(tokenizer, {"خلايا": "B-Agent", "داعش": "I-Agent"})
     fake.prep = prep
     [(args, window)] = Extractor(triggers=None, schema=schema, arguments=fake).tag_arguments(

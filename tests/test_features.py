@@ -97,7 +97,7 @@ def test_label_all_tokens_turns_b_into_i_on_continuations():
 
 
 def test_tokenize_and_align_with_a_real_fast_tokenizer(tokenizer):
-    prep = Preprocessing()
+    prep = Preprocessing.from_train_config()
     words = ["وأصيب", "ومستودعاتهم", "قـــصف"]
     label2id = {"O": 0, "B-Injury": 1, "I-Injury": 2}
     enc = tokenize_and_align(
@@ -116,7 +116,7 @@ def test_tokenize_and_align_with_a_real_fast_tokenizer(tokenizer):
 
 def test_document_windows_fit_the_model_length(tokenizer):
     text = " ".join(["استهدفت خلايا داعش نقطة عسكرية بريف دير الزور"] * 40) + "."
-    prep = Preprocessing(max_length=32, stride=4)
+    prep = Preprocessing.from_train_config(max_length=32, stride=4)
     windows = document_windows(text, tokenizer, prep)
     for window in windows:
         n = len(tokenizer([text[s:e] for s, e in window.words], is_split_into_words=True)["input_ids"])

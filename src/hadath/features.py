@@ -23,15 +23,29 @@ IGNORE = -100
 
 @dataclass(frozen=True)
 class Preprocessing:
-    """Settings that turn text into model input; stored in every checkpoint."""
+    """Settings that turn text into model input; stored in every checkpoint.
 
-    max_length: int = 128
-    stride: int = 16
-    pack_sentences: bool = False
-    label_all_tokens: bool = False
-    strip_tatweel: bool = True
-    strip_diacritics: bool = True
-    latin_digits: bool = False
+    Their defaults and meanings have one home, the ``preprocessing`` block of
+    ``configs/train.yaml``; a checkpoint's ``hadath.json`` holds the values it was trained with.
+    """
+
+    max_length: int
+    stride: int
+    pack_sentences: bool
+    label_all_tokens: bool
+    strip_tatweel: bool
+    strip_diacritics: bool
+    latin_digits: bool
+
+    @classmethod
+    def from_train_config(cls, model: str = "tiny", **changes) -> Preprocessing:
+        """``train.yaml``'s settings for ``model`` (its ``max_length``), with ``changes``."""
+        from omegaconf import OmegaConf
+
+        from hadath.config import compose
+
+        settings = OmegaConf.to_container(compose("train", [f"model={model}"]).preprocessing, resolve=True)
+        return cls(**settings | changes)
 
     def normalize(self, word: str) -> str:
         out = normalize_word(word, self.strip_tatweel, self.strip_diacritics, self.latin_digits)

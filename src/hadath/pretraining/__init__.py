@@ -186,9 +186,10 @@ def build_scratch(cfg: DictConfig, corpus: Corpus, init_dir: Path) -> None:
 
 def text_normalizer(settings: DictConfig):
     """The normalisation fine-tuning applies to words (tatweel, diacritics, digits), here on whole texts."""
-    from hadath.features import Preprocessing
+    from hadath.text import normalize_word
 
-    return Preprocessing(**settings).normalize
+    flags = (settings.strip_tatweel, settings.strip_diacritics, settings.latin_digits)
+    return lambda text: normalize_word(text, *flags) or text
 
 
 def training_stream(corpus: Corpus, tokenizer, seq_length: int, normalize, seed: int):
