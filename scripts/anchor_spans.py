@@ -2,7 +2,7 @@
 
 Annotators writing by hand find character offsets error-prone. A draft names
 each span by its text; this script finds it in the article and writes the
-canonical format of SCHEMA.md.
+canonical format of FORMAT.md.
 
 Draft: one JSON object per line:
     {"id": "doc-1", "meta": {...}, "text": "...",

@@ -1,4 +1,4 @@
-"""The JSONL reader enforces every rule of SCHEMA.md with one precise line per violation."""
+"""The JSONL reader enforces every rule of FORMAT.md with one precise line per violation."""
 
 import json
 

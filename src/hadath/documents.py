@@ -1,4 +1,4 @@
-"""Document, Event and Span: the canonical annotation model of SCHEMA.md, and its validation.
+"""Document, Event and Span: the canonical annotation model of FORMAT.md, and its validation.
 
 Validation never stops at the first problem: it collects every violation in a
 file (up to a cap) so an annotator can fix them in one pass. Each violation is

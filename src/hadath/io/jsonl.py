@@ -1,4 +1,4 @@
-"""The canonical JSON Lines format of SCHEMA.md: one document a line."""
+"""The canonical JSON Lines format of FORMAT.md: one document a line."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def read_jsonl(path: str | Path, schema: Schema | None = None) -> list[Document]
     """Read and validate every document of ``path``.
 
     Raises AnnotationError listing every violation (file, line, document, span)
-    if any rule of SCHEMA.md is broken; returns nothing partial.
+    if any rule of FORMAT.md is broken; returns nothing partial.
     """
     schema = schema or load_schema()
     path = Path(path)
