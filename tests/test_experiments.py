@@ -194,4 +194,11 @@ def test_a_misspelt_setting_in_an_experiment_file_is_refused_before_training(tmp
         cfg.preprocessing.strides = 4
     with pytest.raises(UserError, match=r"preprocessing.strides .* did you mean preprocessing.stride\?"):
         train(cfg)
+    with open_dict(cfg):
+        del cfg.preprocessing["strides"]
+        cfg.model.finetune.num_train_epoch = 3
+    with pytest.raises(
+        UserError, match=r"model.finetune.num_train_epoch .* did you mean model.finetune.num_train_epochs\?"
+    ):
+        train(cfg)
     assert not (tmp_path / "run" / "checkpoint").exists()

@@ -48,6 +48,10 @@ def train(cfg: DictConfig) -> dict:
     schema, splits = load_splits(cfg)
     check_settings(cfg.preprocessing, [f.name for f in dataclasses.fields(Preprocessing)], "preprocessing")
     check_settings(cfg.trainer, training_argument_names(), "trainer")
+    check_settings(cfg.model, ["name_or_path", "max_length", "finetune", "tiny", "scratch"], "model")
+    check_settings(cfg.model.get("finetune") or {}, FINETUNE_KEYS, "model.finetune")
+    check_settings(cfg.data, ["format", "train", "dev", "test", "options"], "data")
+    check_settings(cfg.task, ["stages", "triggers_from"], "task")
     prep = Preprocessing(**cfg.preprocessing)
     base = base_model_path(cfg.model, splits["train"])
     checkpoint = Path(cfg.paths.output_dir) / "checkpoint"
@@ -169,6 +173,10 @@ def train_stage(
             if not any(scratch.parent.iterdir()):
                 scratch.parent.rmdir()
     return {k.removeprefix("eval_"): v for k, v in best.items()}, trainer.is_world_process_zero()
+
+
+# What configs/model/finetune/*.yaml set, and configs/trainer/*.yaml read.
+FINETUNE_KEYS = ("learning_rate", "num_train_epochs", "per_device_train_batch_size", "warmup_steps")
 
 
 def dev_metrics(stage: str, model, tokenizer, prep: Preprocessing, schema: Schema, dev_docs: list, batch_size: int):
