@@ -50,7 +50,9 @@ def train(cfg: DictConfig) -> dict:
     check_settings(cfg.trainer, training_argument_names(), "trainer")
     check_settings(cfg.model, ["name_or_path", "max_length", "finetune", "tiny", "scratch"], "model")
     check_settings(cfg.model.get("finetune") or {}, FINETUNE_KEYS, "model.finetune")
-    check_settings(cfg.data, ["format", "train", "dev", "test", "options", "dir"], "data")  # dir: a folder the splits name
+    check_settings(
+        cfg.data, ["format", "train", "dev", "test", "options", "dir"], "data"
+    )  # dir: a folder the splits name
     check_settings(cfg.task, ["stages", "triggers_from"], "task")
     prep = Preprocessing(**cfg.preprocessing)
     base = base_model_path(cfg.model, splits["train"])
