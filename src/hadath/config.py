@@ -40,6 +40,7 @@ def check_overrides(config_name: str, argv: list[str] | None = None) -> None:
     Hydra refuses such an override too ("Key 'learning_rat' is not in struct"), but does not say
     what was meant; this check runs first and does. Anything else is left to Hydra.
     """
+    from hydra import compose, initialize_config_dir
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
@@ -47,11 +48,17 @@ def check_overrides(config_name: str, argv: list[str] | None = None) -> None:
     plain = [a for a in argv if "=" in a and not a.startswith(("-", "+", "~", "hydra.", "hydra/"))]
     if not plain or any("," in a.partition("=")[2] for a in plain):  # nothing to check, or a sweep
         return
-    groups = _group_names()
-    try:  # the group options chosen (model=tiny …) decide which keys exist
-        cfg = compose(config_name, [a for a in plain if a.partition("=")[0] in groups])
+    try:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            cfg = compose(config_name=config_name, overrides=[a for a in plain if "/" not in a.partition("=")[0]])
     except (HydraException, OmegaConfBaseException):
-        return
+        cfg = None
+    if cfg is None:
+        try:
+            with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+                cfg = compose(config_name=config_name)
+        except (HydraException, OmegaConfBaseException):
+            return
     for override in plain:
         key = override.partition("=")[0]
         node, path = cfg, []
@@ -59,25 +66,21 @@ def check_overrides(config_name: str, argv: list[str] | None = None) -> None:
             if not OmegaConf.is_dict(node):
                 break  # a value with a sub-key: left to Hydra
             if part not in node:
-                if path or part not in groups:
-                    name = ".".join([*path, part])
-                    hint = _nearest(part, node.keys(), ".".join(path))
-                    where = f"'{'.'.join(path)}'" if path else "the config"
-                    print(
-                        f"error: {name} is not a key of {where}{hint} (add it with +{name}=… if it is new)",
-                        file=sys.stderr,
-                    )
-                    sys.exit(1)
+                if path or part not in _group_names():
+                    _unknown_key(".".join([*path, part]), [str(k) for k in node.keys()], path)
                 break
             node, path = node[part], [*path, part]
 
 
-def _nearest(name: str, candidates, where: str) -> str:
-    """ "; did you mean WHERE.X?" for the candidate closest to ``name``, or "" when none is close."""
+def _unknown_key(key: str, siblings: list[str], path: list[str]) -> None:
     import difflib
 
-    close = difflib.get_close_matches(str(name), sorted(str(c) for c in candidates), n=1)
-    return f"; did you mean {where + '.' if where else ''}{close[0]}?" if close else ""
+    close = difflib.get_close_matches(key.rpartition(".")[2], siblings, n=1)
+    prefix = ".".join(path) + "." if path else ""
+    hint = f"; did you mean {prefix}{close[0]}?" if close else ""
+    where = f"'{'.'.join(path)}'" if path else "the config"
+    print(f"error: {key} is not a key of {where}{hint} (add it with +{key}=… if it is new)", file=sys.stderr)
+    sys.exit(1)
 
 
 def _group_names() -> set[str]:
@@ -90,12 +93,16 @@ def check_settings(node, allowed, where: str) -> None:
     Command-line typos are caught by ``check_overrides``; this catches those in experiment and
     group files, which Hydra merges without complaint, before the settings are used.
     """
+    import difflib
+
     from hadath.errors import UserError
 
     allowed = set(allowed)
     for key in node:
         if key not in allowed:
-            raise UserError(f"{where}.{key} is not a setting {where} knows{_nearest(key, allowed, where)}")
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f"; did you mean {where}.{close[0]}?" if close else ""
+            raise UserError(f"{where}.{key} is not a setting {where} knows{hint}")
 
 
 def training_argument_names() -> set[str]:
