@@ -3,9 +3,11 @@
 import json
 
 import pytest
+import torch
 
-from hadath.arguments import CLOSE_MARKER, mark_trigger, open_marker, unmark
+from hadath.arguments import CLOSE_MARKER, ArgumentSettings, argument_input, mark_trigger, open_marker, unmark
 from hadath.documents import Span
+from hadath.errors import UserError
 from hadath.features import Preprocessing
 from hadath.inference import Extractor
 from hadath.modeling import build_tiny, load_tokenizer
@@ -21,16 +23,26 @@ def test_marking_and_unmarking_keep_word_positions():
     assert unmark(marked, 2, 3) == words
 
 
+ROLE_LABELS = ["O", "B-Agent", "I-Agent", "B-Victim", "I-Victim", "B-Place", "I-Place", "B-Instrument", "I-Instrument"]
+
+
 class FixedTagger:
-    """Stands in for the argument model: returns given labels for the marked words."""
+    """Stands in for the argument model: probability 0.9 for each word's given label, the rest spread."""
 
     def __init__(self, tokenizer, labels_by_word):
         self.tokenizer, self.prep, self.labels_by_word = tokenizer, Preprocessing.from_train_config(), labels_by_word
+        self.labels = ROLE_LABELS
         self.seen = []
 
-    def tag(self, word_lists):
+    def distributions(self, word_lists):
         self.seen += word_lists
-        return [([self.labels_by_word.get(w, "O") for w in words], [0.9] * len(words)) for words in word_lists]
+        out = []
+        for words in word_lists:
+            probs = torch.full((len(words), len(self.labels)), 0.1 / (len(self.labels) - 1))
+            for i, word in enumerate(words):
+                probs[i, self.labels.index(self.labels_by_word.get(word, "O"))] = 0.9
+            out.append(probs)
+        return out
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +103,55 @@ def test_training_and_prediction_give_the_argument_tagger_the_same_window(tokeni
     )
     doc = Document("long", text, (Event("E1", "Attack", trigger, (Argument("Agent", agent),)),))
     label2id = {label: i for i, label in enumerate(["O", "B-Agent", "I-Agent"])}
-    [row] = argument_rows([doc], tokenizer, prep, label2id, AlignmentStats())
+    settings = ArgumentSettings.from_meta({})
+    [row] = argument_rows([doc], tokenizer, prep, label2id, AlignmentStats(), schema, settings)
     # the same marked window, word for word (the tagger normalises the words it is given, as training did)
     assert row["words"] == [prep.normalize(w) for w in fake.seen[0]]
     assert fake.seen[0].index("[T:Attack]") > 2  # context on the left: not the first window cut at the trigger
     assert [(a.role, a.span.text) for a in args] == [("Agent", "خلايا داعش")]
+
+
+def viterbi(**changes):
+    return ArgumentSettings.from_meta({"arguments": {"decoding": "viterbi", **changes}})
+
+
+def test_viterbi_decoding_keeps_only_the_types_roles_inside_decoding(tokenizer, schema):
+    text = "استهدفت خلايا داعش حاجزاً في قرية الشحيل، ما أدى لمقتل جندي."
+    fake = FixedTagger(
+        tokenizer, {"خلايا": "I-Agent", "داعش": "I-Agent", "جندي": "B-Victim", "قرية": "B-Place", "الشحيل": "I-Place"}
+    )
+    extractor = Extractor(triggers=None, schema=schema, arguments=fake, settings=viterbi())
+    [(args, window)] = extractor.tag_arguments(text, [(Span(0, 7, "استهدفت"), "Attack")])
+    # an Agent that starts with I- comes out whole; Victim (not a role of Attack) is never decoded
+    assert [(a.role, a.span.text) for a in args] == [("Agent", "خلايا داعش"), ("Place", "قرية الشحيل")]
+    assert window["dropped"] == 0
+    assert all(text[a.span.start : a.span.end] == a.span.text for a in args)
+
+
+def test_the_prompt_follows_the_window_and_is_never_labelled(tokenizer, schema):
+    from hadath.data import argument_rows
+    from hadath.documents import Argument, Document, Event
+    from hadath.features import AlignmentStats
+
+    text = "استهدفت خلايا داعش حاجزاً للشرطة."
+    trigger, agent = Span(0, 7, "استهدفت"), Span(8, 18, "خلايا داعش")
+    settings = ArgumentSettings.from_meta({"arguments": {"prompt": True}})
+    words = argument_input(text[:-1].split(), 0, 0, "Attack", schema, settings, tokenizer)
+    assert words[-2:] == [tokenizer.sep_token, schema.trigger_examples["Attack"][0]]
+    assert unmark(words, 0, 0, n_words=5) == text[:-1].split()
+    prep = Preprocessing.from_train_config()
+    doc = Document("d", text, (Event("E1", "Attack", trigger, (Argument("Agent", agent),)),))
+    label2id = {label: i for i, label in enumerate(ROLE_LABELS)}
+    [row] = argument_rows([doc], tokenizer, prep, label2id, AlignmentStats(), schema, settings)
+    assert row["words"][-2:] == words[-2:] and row["word_labels"][-2:] == [-100, -100]
+    fake = FixedTagger(tokenizer, {"خلايا": "B-Agent", "داعش": "I-Agent", "هجوم": "B-Place"})
+    extractor = Extractor(triggers=None, schema=schema, arguments=fake, settings=settings)
+    [(args, window)] = extractor.tag_arguments(text, [(trigger, "Attack")])
+    assert fake.seen[0] == words[:-2] + ["."] + words[-2:]
+    assert [(a.role, a.span.text) for a in args] == [("Agent", "خلايا داعش")]  # nothing found in the prompt
+    assert len(window["labels"]) == len(window["words"])
+
+
+def test_unknown_argument_settings_are_refused_with_the_known_ones():
+    with pytest.raises(UserError, match="arguments.decoding='crf' is not one of argmax, viterbi"):
+        ArgumentSettings.from_meta({"arguments": {"decoding": "crf"}})

@@ -44,3 +44,39 @@ def test_one_codec_round_trips_bio_and_bilou():
     assert bio_to_spans(bilou) == spans == bio_to_spans(spans_to_bio(spans, 8))
     orphan = bio_to_spans(["O", "I-LOC", "L-LOC"])
     assert orphan == [LabelledSpan(1, 2, "LOC")] and orphan[0].orphan
+
+
+LABELS = ["O", "B-Agent", "I-Agent", "B-Place", "I-Place"]
+
+
+def well_formed(labels):
+    return all(
+        not tag.startswith("I-") or (i and labels[i - 1] in (f"B-{tag[2:]}", tag)) for i, tag in enumerate(labels)
+    ) and not (labels and labels[0].startswith("I-"))
+
+
+def test_viterbi_gives_well_formed_iob2_on_ill_formed_probabilities():
+    import numpy as np
+
+    from hadath.decoding import viterbi_bio
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        probs = rng.dirichlet(np.ones(len(LABELS)) * 0.3, size=int(rng.integers(1, 12)))
+        probs[:, [2, 4]] *= 3  # I- labels most likely: argmax would be ill-formed almost everywhere
+        labels = viterbi_bio(probs / probs.sum(1, keepdims=True), LABELS)
+        assert well_formed(labels), labels
+    # allowed names and forced-outside words hold whatever the probabilities
+    probs = rng.dirichlet(np.ones(len(LABELS)), size=8)
+    labels = viterbi_bio(probs, LABELS, allowed={"Place"}, outside={0, 3})
+    assert well_formed(labels) and not any("Agent" in x for x in labels) and labels[0] == labels[3] == "O"
+
+
+def test_viterbi_closes_a_weak_gap_that_argmax_cuts_in_two():
+    from hadath.decoding import viterbi_bio
+
+    # "30 شخصا على الأقل": argmax says B O I (two pieces, one of them orphaned); the best sequence is one span
+    probs = [[0.1, 0.8, 0.1, 0, 0], [0.55, 0.0, 0.45, 0, 0], [0.2, 0.0, 0.8, 0, 0]]
+    argmax = [LABELS[max(range(5), key=row.__getitem__)] for row in probs]
+    assert names(bio_to_spans(argmax)) == [(0, 0, "Agent"), (2, 2, "Agent")]
+    assert viterbi_bio(probs, LABELS) == ["B-Agent", "I-Agent", "I-Agent"]

@@ -165,3 +165,29 @@ def test_unattached_argument_scores_ignore_the_trigger_the_argument_hangs_on():
     assert scores["AC"]["tp"] == 0  # attached: the argument hangs on a wrong trigger
     assert scores["AC_unattached"]["f1"] == 1.0 and scores["AI_unattached"]["tp"] == 1
     assert "AC_unattached" in format_event_table(scores)
+
+
+def test_overlap_ac_forgives_boundaries_but_not_roles_and_never_counts_a_gold_twice():
+    text = "قتل 30 شخصا على الأقل في منطقة بغداد الجديدة شرقي العاصمة."
+
+    def span(phrase):
+        start = text.index(phrase)
+        return Span(start, start + len(phrase), phrase)
+
+    trigger = span("قتل")
+    gold_args = (
+        Argument("Victim", span("30 شخصا على الأقل")),
+        Argument("Place", span("منطقة بغداد الجديدة شرقي العاصمة")),
+    )
+    gold = Document("d", text, (Event("E1", "Killing", trigger, gold_args),))
+    pred_args = (
+        Argument("Victim", span("30 شخصا")),  # cut short: overlaps the gold Victim
+        Argument("Victim", span("الأقل")),  # a second piece of the same gold Victim: no second match
+        Argument("Agent", span("بغداد الجديدة")),  # overlaps the Place, with the wrong role
+    )
+    pred = Document("d", text, (Event("E1", "Killing", trigger, pred_args),))
+    scores = score_events([gold], [pred])
+    assert scores["AC"]["tp"] == 0
+    assert (scores["AC_overlap"]["tp"], scores["AC_overlap"]["n_pred"], scores["AC_overlap"]["n_gold"]) == (1, 3, 2)
+    assert round(scores["AC_overlap"]["f1"], 3) == 0.4
+    assert "AC_overlap" in format_event_table(scores)

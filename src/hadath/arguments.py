@@ -7,12 +7,16 @@ words wrapped in a typed open marker and a close marker:
     ... قال مسؤول إن [T:Attack] هاجم [/T] مسلحون مجهولون حاجزاً ...
 
 The two markers are added to the tokenizer as special tokens and take two of the window's
-token budget (``RESERVED``). Training rows (``hadath.data.argument_rows``) and prediction
+token budget (``RESERVED``). With ``arguments.prompt`` the event type's Arabic name (the
+schema's first trigger example) follows the window after a separator, as a question
+the tagger answers: ``... [/T] ... [SEP] هجوم``. Training rows (``hadath.data.argument_rows``) and prediction
 (``hadath.inference.Extractor.tag_arguments``) both build their input with these functions,
 so the tagger never sees at prediction a window it was not trained on.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from hadath.documents import Span
 from hadath.errors import UserError
@@ -21,6 +25,39 @@ from hadath.text import Window
 
 CLOSE_MARKER = "[/T]"
 RESERVED = 2  # tokens of each window kept for the two markers
+
+
+@dataclass(frozen=True)
+class ArgumentSettings:
+    """How the argument tagger reads, learns and decodes; stored in the checkpoint's
+    ``arguments/hadath.json``. Defaults and meanings have one home, the ``arguments`` block
+    of ``configs/train.yaml``."""
+
+    decoding: str  # argmax | viterbi
+    prompt: bool  # the event type's name after the window
+    marker_init: str  # random | triggers
+    o_weight: float  # loss weight of the O label
+    shared_encoder: bool  # one encoder for both taggers, trained jointly
+
+    def __post_init__(self):
+        for key, value, known in (
+            ("decoding", self.decoding, DECODINGS),
+            ("marker_init", self.marker_init, MARKER_INITS),
+        ):
+            if value not in known:
+                raise UserError(f"arguments.{key}={value!r} is not one of {', '.join(known)}")
+        if not self.o_weight > 0:
+            raise UserError(f"arguments.o_weight must be positive, got {self.o_weight}")
+
+    @classmethod
+    def from_meta(cls, meta: dict) -> ArgumentSettings:
+        """A checkpoint's settings; one written before they existed read, marked and decoded as then."""
+        return cls(**(LEGACY | meta.get("arguments", {})))
+
+
+DECODINGS = ("argmax", "viterbi")
+MARKER_INITS = ("random", "triggers")
+LEGACY = {"decoding": "argmax", "prompt": False, "marker_init": "random", "o_weight": 1.0, "shared_encoder": False}
 
 
 def open_marker(event_type: str) -> str:
@@ -56,6 +93,42 @@ def mark_trigger(words: list[str], first: int, last: int, event_type: str) -> li
     return words[:first] + [open_marker(event_type)] + words[first : last + 1] + [CLOSE_MARKER] + words[last + 1 :]
 
 
-def unmark(values: list, first: int, last: int) -> list:
-    """Inverse of ``mark_trigger`` on per-word values: drops the two marker positions."""
+def prompt_words(schema: Schema, event_type: str, separator: str) -> list[str]:
+    """What ``arguments.prompt`` appends: a separator, then the type's first trigger example (or its name)."""
+    examples = schema.trigger_examples.get(event_type) or (event_type,)
+    return [separator, *examples[0].split()]
+
+
+def prompt_reserve(schema: Schema, tokenizer) -> int:
+    """Tokens of the longest prompt, kept free in every window when prompts are on."""
+    separator = tokenizer.sep_token or CLOSE_MARKER
+    pieces = tokenizer(
+        [prompt_words(schema, t, separator)[1:] for t in schema.event_types],
+        is_split_into_words=True,
+        add_special_tokens=False,
+    )["input_ids"]
+    return 1 + max(len(ids) for ids in pieces)
+
+
+def reserve(schema: Schema, tokenizer, settings: ArgumentSettings) -> int:
+    """Tokens of each window kept free for the markers and, when on, the prompt."""
+    return RESERVED + (prompt_reserve(schema, tokenizer) if settings.prompt else 0)
+
+
+def argument_input(
+    texts: list[str], first: int, last: int, event_type: str, schema: Schema, settings: ArgumentSettings, tokenizer
+) -> list[str]:
+    """The words the argument tagger reads for one trigger: the window with the trigger marked,
+    then the prompt when ``settings.prompt``. Per-word outputs map back with ``unmark``."""
+    words = mark_trigger(texts, first, last, event_type)
+    if settings.prompt:
+        words += prompt_words(schema, event_type, tokenizer.sep_token or CLOSE_MARKER)
+    return words
+
+
+def unmark(values: list, first: int, last: int, n_words: int | None = None) -> list:
+    """Inverse of ``argument_input`` on per-word values: drops the two marker positions (and the
+    prompt, given the window's ``n_words``)."""
+    if n_words is not None:
+        values = values[: n_words + 2]
     return values[:first] + values[first + 1 : last + 2] + values[last + 3 :]

@@ -25,7 +25,9 @@ from hadath.errors import UserError
 META_FILE = "hadath.json"
 WEIGHTS_FILE = "model.safetensors"
 ARGUMENTS_DIR = "arguments"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 had no ``arguments`` settings in arguments/hadath.json: it reads as argmax decoding, no prompt.
+READABLE_VERSIONS = (1, 2)
 STAGES = ("triggers", "arguments")
 # Files a checkpoint must never carry: pickles (transformers' Trainer writes training_args.bin).
 PICKLES = ("training_args.bin", "pytorch_model.bin", "optimizer.pt", "scheduler.pt", "rng_state.pth")
@@ -48,9 +50,10 @@ def read_meta(checkpoint: str | Path) -> dict:
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise CheckpointError(f"{path}: not valid JSON ({err})") from None
     version = meta.get("format_version") if isinstance(meta, dict) else None
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise CheckpointError(
-            f"{path}: checkpoint format version {version!r}, but this hadath reads version {FORMAT_VERSION}; "
+            f"{path}: checkpoint format version {version!r}, but this hadath reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))}; "
             "retrain it, or use the hadath version that wrote it"
         )
     return meta

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hadath.arguments import RESERVED, mark_trigger, trigger_window, trigger_words
+from hadath.arguments import ArgumentSettings, argument_input, reserve, trigger_window, trigger_words
 from hadath.documents import Document
 from hadath.errors import UserError
 from hadath.features import AlignmentStats, Preprocessing, bio_word_labels, doc_words, document_windows
@@ -88,12 +88,19 @@ def trigger_rows(
 
 
 def argument_rows(
-    docs: list[Document], tokenizer, prep: Preprocessing, label2id: dict[str, int], stats: AlignmentStats
+    docs: list[Document],
+    tokenizer,
+    prep: Preprocessing,
+    label2id: dict[str, int],
+    stats: AlignmentStats,
+    schema: Schema,
+    settings: ArgumentSettings,
 ) -> list[dict]:
-    """One row per gold event: its window with the trigger marked, and role label ids."""
+    """One row per gold event: its window with the trigger marked (``hadath.arguments``), and role label ids."""
     rows = []
+    reserved = reserve(schema, tokenizer, settings)
     for doc in docs:
-        windows = document_windows(doc.text, tokenizer, prep, reserved=RESERVED, words=doc_words(doc))
+        windows = document_windows(doc.text, tokenizer, prep, reserved=reserved, words=doc_words(doc))
         for event in doc.events:
             words = list(trigger_window(windows, event.trigger).words)  # the window prediction reads
             first, last = trigger_words(words, event.trigger)
@@ -104,5 +111,7 @@ def argument_rows(
             for i in range(first + 1, last + 2):  # the trigger's own words are never an argument
                 marked_ids[i] = -100 if marked_ids[i] == -100 else label2id["O"]
             texts = [prep.normalize(doc.text[s:e]) for s, e in words]
-            rows.append({"words": mark_trigger(texts, first, last, event.type), "word_labels": marked_ids})
+            model_words = argument_input(texts, first, last, event.type, schema, settings, tokenizer)
+            marked_ids += [-100] * (len(model_words) - len(marked_ids))  # the prompt is never labelled
+            rows.append({"words": model_words, "word_labels": marked_ids})
     return rows

@@ -70,3 +70,48 @@ def char_span(text: str, words: list[WordSpan], span: LabelledSpan) -> tuple[int
     """``(start, end, text[start:end])`` of a word span, straight from the original text."""
     start, end = words[span.first][0], words[span.last][1]
     return start, end, text[start:end]
+
+
+def viterbi_bio(
+    probs, labels: list[str], allowed: set[str] | None = None, outside: set[int] = frozenset()
+) -> list[str]:
+    """The most probable well-formed IOB2 sequence under per-word label probabilities.
+
+    ``probs`` is a (words x labels) array of probabilities. Transitions that IOB2 forbids
+    (``I-X`` anywhere but after ``B-X`` or ``I-X``) are impossible; so are spans whose name is
+    not in ``allowed`` (the roles the schema allows for the event type; ``None``: every name),
+    and any label but ``O`` on the word indices in ``outside`` (the trigger's own words).
+    Unlike argmax-then-repair, a low-probability ``O`` inside a span can become ``I-X`` when
+    that makes the best sequence: spans come out whole rather than in pieces.
+    """
+    import numpy as np
+
+    probs = np.asarray(probs, dtype=np.float64)
+    n_words, n_labels = probs.shape
+    if not n_words:
+        return []
+    parts = [label.partition("-") for label in labels]
+    emit = np.log(np.clip(probs, 1e-12, 1.0))
+    for j, (tag, _, name) in enumerate(parts):
+        if tag != "O" and allowed is not None and name not in allowed:
+            emit[:, j] = -np.inf
+    for i in outside:
+        emit[i, [j for j, (tag, _, _) in enumerate(parts) if tag != "O"]] = -np.inf
+    # move[p, c]: may label c follow label p?
+    move = np.array(
+        [
+            [tag != "I" or (p_tag in ("B", "I") and p_name == name) for tag, _, name in parts]
+            for p_tag, _, p_name in parts
+        ]
+    )
+    transition = np.where(move, 0.0, -np.inf)
+    score = emit[0] + np.where([tag == "I" for tag, _, _ in parts], -np.inf, 0.0)
+    back = np.zeros((n_words, n_labels), dtype=np.int64)
+    for i in range(1, n_words):
+        total = score[:, None] + transition  # (previous, current)
+        back[i] = total.argmax(0)
+        score = total.max(0) + emit[i]
+    best = [int(score.argmax())]
+    for i in range(n_words - 1, 0, -1):
+        best.append(int(back[i, best[-1]]))
+    return [labels[j] for j in reversed(best)]

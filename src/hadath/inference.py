@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hadath.arguments import RESERVED, mark_trigger, trigger_window, trigger_words, unmark
+from hadath.arguments import ArgumentSettings, argument_input, reserve, trigger_window, trigger_words, unmark
 from hadath.checkpoint import read_meta, require_safetensors, stage_dir, stages, verify_weights
-from hadath.decoding import LabelledSpan, bio_to_spans, char_span, spans_to_bio
+from hadath.decoding import LabelledSpan, bio_to_spans, char_span, spans_to_bio, viterbi_bio
 from hadath.documents import Argument, Document, Event, Span
 from hadath.features import Preprocessing, doc_words, document_windows
 from hadath.schema import Schema
@@ -52,18 +52,26 @@ def load_tagger(directory: Path, batch_size: int = 32, device: str | None = None
 class Extractor:
     """Trigger tagger plus (optionally) argument tagger, with the schema they were trained on."""
 
-    def __init__(self, triggers: Tagger, schema: Schema, arguments: Tagger | None = None):
+    def __init__(
+        self,
+        triggers: Tagger,
+        schema: Schema,
+        arguments: Tagger | None = None,
+        settings: ArgumentSettings | None = None,
+    ):
         self.triggers, self.arguments, self.schema = triggers, arguments, schema
+        self.settings = settings or ArgumentSettings.from_meta({})
 
     @classmethod
     def from_pretrained(cls, checkpoint: str | Path, batch_size: int = 32, device: str | None = None) -> Extractor:
         checkpoint = Path(checkpoint)
         held = stages(checkpoint)
         triggers, meta = load_tagger(checkpoint, batch_size, device)
-        arguments = None
+        arguments, settings = None, None
         if "arguments" in held:
-            arguments, _ = load_tagger(stage_dir(checkpoint, "arguments"), batch_size, device)
-        return cls(triggers, Schema.from_dict(meta["schema"], source=str(checkpoint)), arguments)
+            arguments, argument_meta = load_tagger(stage_dir(checkpoint, "arguments"), batch_size, device)
+            settings = ArgumentSettings.from_meta(argument_meta)
+        return cls(triggers, Schema.from_dict(meta["schema"], source=str(checkpoint)), arguments, settings)
 
     # -- triggers ---------------------------------------------------------------------------------
     def segments(self, text: str, words: list[tuple[int, int]] | None = None) -> list[Segment]:
@@ -128,20 +136,41 @@ class Extractor:
         The input is built as in training (``hadath.arguments``): the window that owns the trigger,
         the trigger's words marked.
         """
-        tagger = self.arguments
-        windows = document_windows(text, tagger.tokenizer, tagger.prep, reserved=RESERVED, words=words)
+        tagger, settings = self.arguments, self.settings
+        reserved = reserve(self.schema, tagger.tokenizer, settings)
+        windows = document_windows(text, tagger.tokenizer, tagger.prep, reserved=reserved, words=words)
         inputs, contexts = [], []
         for trigger, etype in triggers:
             window_words = list(trigger_window(windows, trigger).words)
             first, last = trigger_words(window_words, trigger)
-            inputs.append(mark_trigger([text[s:e] for s, e in window_words], first, last, etype))
+            texts = [text[s:e] for s, e in window_words]
+            inputs.append(argument_input(texts, first, last, etype, self.schema, settings, tagger.tokenizer))
             contexts.append((window_words, first, last, etype))
         out = []
-        for (labels, scores), (window_words, first, last, etype) in zip(tagger.tag(inputs), contexts):
-            labels, scores = unmark(labels, first, last), unmark(scores, first, last)
+        for probs, (window_words, first, last, etype) in zip(tagger.distributions(inputs), contexts):
+            probs = unmark(list(probs), first, last, len(window_words))
+            labels, scores = self._decode(probs, etype, range(first, last + 1))
             spans = [s for s in bio_to_spans(labels, scores) if not (s.first <= last and first <= s.last)]
             allowed = [s for s in spans if self.schema.allows(etype, s.name)]
             args = [Argument(s.name, Span(*char_span(text, window_words, s)), s.score) for s in allowed]
             labels = spans_to_bio(allowed, len(window_words))
             out.append((args, {"words": window_words, "labels": labels, "dropped": len(spans) - len(allowed)}))
         return out
+
+    def _decode(self, probs: list, event_type: str, trigger: range) -> tuple[list[str], list[float]]:
+        """Role labels and their probabilities for one window's words (``arguments.decoding``).
+
+        ``argmax``: each word's most probable label; ill-formed runs and roles the schema does not
+        allow for the type are repaired and dropped afterwards. ``viterbi``: the best well-formed
+        sequence with only the type's roles and nothing on the trigger's own words.
+        """
+        names = self.arguments.labels
+        if not probs:
+            return [], []
+        if self.settings.decoding == "viterbi":
+            allowed = set(self.schema.event_types.get(event_type, ()))
+            labels = viterbi_bio([p.tolist() for p in probs], names, allowed, set(trigger))
+            index = {name: j for j, name in enumerate(names)}
+            return labels, [float(p[index[label]]) for p, label in zip(probs, labels)]
+        best = [int(p.argmax()) for p in probs]
+        return [names[j] for j in best], [float(p[j]) for p, j in zip(probs, best)]

@@ -29,6 +29,11 @@ the gold item it matched. TI for a type therefore asks whether the gold triggers
 that type were found, whatever type was predicted for them. Macro averages are the
 mean F1 over the types (roles) that have at least one gold or predicted item at that
 level. Precision, recall or F1 with a zero denominator is 0.0.
+
+``AC_overlap`` is a diagnostic beside AC, never in its place: a predicted argument matches a
+gold one of the same event (document, trigger span, type) and role when their spans share
+at least one character, one to one. AC_overlap minus AC is what boundary errors cost;
+what AC_overlap still misses is arguments not found at all (or given the wrong role).
 """
 
 from __future__ import annotations
@@ -127,7 +132,28 @@ def score_events(gold: list[Document], pred: list[Document]) -> dict:
         pred_keys = {key(it) for it in items["pred"][1]}
         tp = len(gold_keys & pred_keys)
         out[f"{level}_unattached"] = _block(Counter(tp=tp, n_pred=len(pred_keys), n_gold=len(gold_keys)))
+    out["AC_overlap"] = _overlap_block(items["gold"][1], items["pred"][1])
     return out
+
+
+def _overlap_block(gold: list[_Item], pred: list[_Item]) -> dict:
+    """AC with boundaries forgiven: same event and role, spans sharing a character, one to one."""
+    free: dict[tuple, list[_Item]] = defaultdict(list)
+    for item in gold:
+        free[(item.doc, item.trigger, item.type, item.role)].append(item)
+    waiting = list(pred)
+    # Exact matches first, so a near miss never takes the gold span an exact prediction needs.
+    for same in (lambda g, p: g == p, lambda g, p: g[0] < p[1] and p[0] < g[1]):
+        unmatched = []
+        for item in waiting:
+            candidates = free.get((item.doc, item.trigger, item.type, item.role), [])
+            hit = next((g for g in candidates if same(g.arg, item.arg)), None)
+            if hit is None:
+                unmatched.append(item)
+            else:
+                candidates.remove(hit)
+        waiting = unmatched
+    return _block(Counter(tp=len(pred) - len(waiting), n_pred=len(pred), n_gold=len(gold)))
 
 
 def _check_ids(gold: list[Document], pred: list[Document]) -> None:
@@ -213,7 +239,7 @@ def _complete(table: dict[str, dict], levels: tuple[str, ...]) -> dict[str, dict
 def format_event_table(scores: dict) -> str:
     """A fixed-width console table of a ``score_events`` result: levels, then F1 per event type."""
     lines = [f"{'level':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'gold':>8}{'pred':>8}{'tp':>8}"]
-    for level in [*LEVELS, "AI_unattached", "AC_unattached"]:
+    for level in [*LEVELS, "AI_unattached", "AC_unattached", "AC_overlap"]:
         if level not in scores:
             continue
         m = scores[level]

@@ -21,16 +21,26 @@ class Tagger:
         id2label = self.model.config.id2label
         return [id2label[i] for i in range(len(id2label))]
 
-    @torch.no_grad()
     def tag(self, word_lists: list[list[str]]) -> list[tuple[list[str], list[float]]]:
-        """Label and probability of each word (from its first sub-token), for each list of words.
+        """Label and probability of each word (argmax of its first sub-token), for each list of words.
 
         Words the tokenizer turns into no sub-token (or that fall past the
         model's length) get ``O`` with probability 1.
         """
+        labels = self.labels
+        out = []
+        for probs in self.distributions(word_lists):
+            best = probs.argmax(-1)
+            out.append(([labels[int(j)] for j in best], [float(probs[i, j]) for i, j in enumerate(best)]))
+        return out
+
+    @torch.no_grad()
+    def distributions(self, word_lists: list[list[str]]) -> list[torch.Tensor]:
+        """For each list of words, a (words x labels) tensor of label probabilities from each word's
+        first sub-token; a word with no sub-token in the window is ``O`` with probability 1."""
         self.model.eval()
         device = next(self.model.parameters()).device
-        labels = self.labels
+        outside = self.labels.index("O")
         results = []
         for i in range(0, len(word_lists), self.batch_size):
             batch = [[self.prep.normalize(w) for w in words] for words in word_lists[i : i + self.batch_size]]
@@ -42,16 +52,15 @@ class Tagger:
                 padding=True,
                 return_tensors="pt",
             )
-            logits = self.model(**{k: v.to(device) for k, v in enc.items()}).logits
-            probs, best = logits.float().softmax(-1).max(-1)
+            probs = self.model(**{k: v.to(device) for k, v in enc.items()}).logits.float().softmax(-1).cpu()
             for row, words in enumerate(batch):
-                word_labels, word_scores = ["O"] * len(words), [1.0] * len(words)
+                word_probs = torch.zeros(len(words), probs.shape[-1])
+                word_probs[:, outside] = 1.0
                 seen = set()
                 for pos, wid in enumerate(enc.word_ids(row)):
                     if wid is None or wid in seen:
                         continue
                     seen.add(wid)
-                    word_labels[wid] = labels[int(best[row, pos])]
-                    word_scores[wid] = float(probs[row, pos])
-                results.append((word_labels, word_scores))
+                    word_probs[wid] = probs[row, pos]
+                results.append(word_probs)
         return results

@@ -15,7 +15,7 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf
 
 from hadath import __version__
-from hadath.arguments import marker_tokens
+from hadath.arguments import ArgumentSettings, marker_tokens
 from hadath.checkpoint import ARGUMENTS_DIR, read_meta, remove_pickles, stage_dir
 from hadath.checkpoint import write_meta as write_stage_meta
 from hadath.config import check_settings, training_argument_names
@@ -54,7 +54,9 @@ def train(cfg: DictConfig) -> dict:
         cfg.data, ["format", "train", "dev", "test", "options", "dir"], "data"
     )  # dir: a folder the splits name
     check_settings(cfg.task, ["stages", "triggers_from"], "task")
+    check_settings(cfg.arguments, [f.name for f in dataclasses.fields(ArgumentSettings)], "arguments")
     prep = Preprocessing(**cfg.preprocessing)
+    settings = ArgumentSettings(**cfg.arguments)
     base = base_model_path(cfg.model, splits["train"])
     checkpoint = Path(cfg.paths.output_dir) / "checkpoint"
     staging = checkpoint.with_name("checkpoint.partial")  # renamed to checkpoint/ once complete
@@ -65,7 +67,7 @@ def train(cfg: DictConfig) -> dict:
         copy_trigger_tagger(Path(cfg.task.triggers_from), staging)
     for stage in cfg.task.stages:
         out = stage_dir(staging, stage)
-        metrics, is_main = train_stage(stage, base, schema, splits, prep, cfg, out)
+        metrics, is_main = train_stage(stage, base, schema, splits, prep, settings, cfg, out)
         results[stage] = metrics
     if is_main:
         write_checkpoint_extras(staging, cfg, schema, prep)
@@ -118,7 +120,14 @@ def base_model_path(model_cfg: DictConfig, train_docs: list) -> str:
 
 
 def train_stage(
-    stage: str, base: str, schema: Schema, splits: dict, prep: Preprocessing, cfg: DictConfig, out: Path
+    stage: str,
+    base: str,
+    schema: Schema,
+    splits: dict,
+    prep: Preprocessing,
+    settings: ArgumentSettings,
+    cfg: DictConfig,
+    out: Path,
 ) -> tuple[dict, bool]:
     """Fine-tune one tagger, keep the best epoch by dev micro-F1 and save it to ``out``."""
     from datasets import Dataset
@@ -132,13 +141,14 @@ def train_stage(
     tokenizer = load_tokenizer(base)
     model = load_token_classifier(base, labels)
     if stage == "arguments":
-        tokenizer.add_tokens(marker_tokens(schema), special_tokens=True)
-        model.resize_token_embeddings(len(tokenizer))
-    make_rows = trigger_rows if stage == "triggers" else argument_rows
+        add_markers(model, tokenizer, schema, settings, prep)
     datasets = {}
     for split in ("train", "dev"):
         stats = AlignmentStats()
-        rows = make_rows(splits[split], tokenizer, prep, label2id, stats)
+        if stage == "triggers":
+            rows = trigger_rows(splits[split], tokenizer, prep, label2id, stats)
+        else:
+            rows = argument_rows(splits[split], tokenizer, prep, label2id, stats, schema, settings)
         if not rows:
             raise UserError(f"{stage}: the {split} split gives no examples ({cfg.data[split]})")
         log.info("%s %s: %d examples; %s", stage, split, len(rows), stats.summary())
@@ -160,7 +170,10 @@ def train_stage(
         eval_dataset=datasets["dev"],
         data_collator=DataCollatorForTokenClassification(tokenizer),
         processing_class=tokenizer,
-        compute_metrics=dev_metrics(stage, model, tokenizer, prep, schema, splits["dev"], cfg.eval_batch_size),
+        compute_loss_func=weighted_loss(labels.index("O"), settings.o_weight) if stage == "arguments" else None,
+        compute_metrics=dev_metrics(
+            stage, model, tokenizer, prep, schema, splits["dev"], cfg.eval_batch_size, settings
+        ),
     )
     trainer.train()
     best = trainer.evaluate()
@@ -169,7 +182,7 @@ def train_stage(
             trainer.save_model(str(out))
         remove_pickles(out)  # the Trainer's training_args.bin: a checkpoint ships no pickle
         tokenizer.save_pretrained(str(out))
-        write_meta(out, stage, schema, prep, cfg, labels)
+        write_meta(out, stage, schema, prep, cfg, labels, settings)
         if not cfg.get("keep_trainer_checkpoints", False):
             shutil.rmtree(scratch, ignore_errors=True)
             if not any(scratch.parent.iterdir()):
@@ -181,7 +194,60 @@ def train_stage(
 FINETUNE_KEYS = ("learning_rate", "num_train_epochs", "per_device_train_batch_size", "warmup_steps")
 
 
-def dev_metrics(stage: str, model, tokenizer, prep: Preprocessing, schema: Schema, dev_docs: list, batch_size: int):
+def add_markers(model, tokenizer, schema: Schema, settings: ArgumentSettings, prep: Preprocessing) -> None:
+    """Add the trigger markers to the tokenizer and the model's embeddings (``hadath.arguments``).
+
+    ``marker_init=triggers`` starts each type's marker at the mean embedding of the sub-tokens of
+    the schema's trigger examples for that type (the close marker at the mean over all types),
+    rather than at random: the tagger starts out knowing which marker means what.
+    """
+    import torch
+
+    markers = marker_tokens(schema)
+    tokenizer.add_tokens(markers, special_tokens=True)
+    model.resize_token_embeddings(len(tokenizer))
+    if settings.marker_init == "random":
+        return
+    table = model.get_input_embeddings().weight
+    means = []
+    with torch.no_grad():
+        for event_type in schema.event_types:
+            words = [prep.normalize(w) for w in " ".join(schema.trigger_examples.get(event_type, ())).split()]
+            ids = [i for piece in tokenizer(words, add_special_tokens=False)["input_ids"] for i in piece]
+            if not ids:
+                raise UserError(f"arguments.marker_init=triggers: the schema gives {event_type} no trigger examples")
+            means.append(table[ids].mean(0))
+            table[tokenizer.convert_tokens_to_ids(markers[len(means) - 1])] = means[-1]
+        table[tokenizer.convert_tokens_to_ids(markers[-1])] = torch.stack(means).mean(0)
+
+
+def weighted_loss(outside: int, o_weight: float):
+    """The Trainer's ``compute_loss_func`` for token classification with label ``outside`` weighted."""
+    import torch
+
+    def loss(outputs, labels, num_items_in_batch=None):
+        logits = outputs.logits
+        weight = torch.ones(logits.shape[-1], device=logits.device)
+        weight[outside] = o_weight
+        total = torch.nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]).float(), labels.reshape(-1), weight=weight, reduction="sum"
+        )
+        count = num_items_in_batch if num_items_in_batch is not None else (labels != -100).sum()
+        return total / count
+
+    return loss
+
+
+def dev_metrics(
+    stage: str,
+    model,
+    tokenizer,
+    prep: Preprocessing,
+    schema: Schema,
+    dev_docs: list,
+    batch_size: int,
+    settings: ArgumentSettings,
+):
     """``compute_metrics`` for the Trainer: the model as it stands, scored on the dev documents by the
     code that writes ``dev_report.json`` (``evaluation.stage_scores``), not on sub-token argmax."""
     from hadath.evaluation import stage_scores
@@ -190,18 +256,31 @@ def dev_metrics(stage: str, model, tokenizer, prep: Preprocessing, schema: Schem
 
     def compute(_prediction) -> dict:
         tagger = Tagger(model, tokenizer, prep, batch_size)
-        extractor = Extractor(tagger, schema) if stage == "triggers" else Extractor(None, schema, arguments=tagger)
+        if stage == "triggers":
+            extractor = Extractor(tagger, schema)
+        else:
+            extractor = Extractor(None, schema, arguments=tagger, settings=settings)
         return stage_scores(extractor, dev_docs, stage)
 
     return compute
 
 
-def write_meta(out: Path, stage: str, schema: Schema, prep: Preprocessing, cfg: DictConfig, labels: list[str]) -> None:
+def write_meta(
+    out: Path,
+    stage: str,
+    schema: Schema,
+    prep: Preprocessing,
+    cfg: DictConfig,
+    labels: list[str],
+    settings: ArgumentSettings,
+) -> None:
     from dataclasses import asdict
 
+    extra = {"arguments": asdict(settings)} if stage == "arguments" else {}
     write_stage_meta(
         out,
-        {
+        extra
+        | {
             "hadath_version": __version__,
             "stage": stage,
             "schema": schema.to_dict(),
