@@ -69,8 +69,17 @@ class Extractor:
         triggers, meta = load_tagger(checkpoint, batch_size, device)
         arguments, settings = None, None
         if "arguments" in held:
-            arguments, argument_meta = load_tagger(stage_dir(checkpoint, "arguments"), batch_size, device)
+            folder = stage_dir(checkpoint, "arguments")
+            argument_meta = read_meta(folder)
             settings = ArgumentSettings.from_meta(argument_meta)
+            if settings.shared_encoder:  # a role head on the trigger tagger's encoder (hadath.joint)
+                from hadath.joint import SecondHead
+
+                head = SecondHead.load(triggers.model, folder, argument_meta["labels"])
+                prep = Preprocessing(**argument_meta["preprocessing"])
+                arguments = Tagger(head, triggers.tokenizer, prep, batch_size)
+            else:
+                arguments, _ = load_tagger(folder, batch_size, device)
         return cls(triggers, Schema.from_dict(meta["schema"], source=str(checkpoint)), arguments, settings)
 
     # -- triggers ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from hadath import __version__
 from hadath.arguments import ArgumentSettings, marker_tokens
-from hadath.checkpoint import ARGUMENTS_DIR, read_meta, remove_pickles, stage_dir
+from hadath.checkpoint import ARGUMENTS_DIR, WEIGHTS_FILE, read_meta, remove_pickles, stage_dir
 from hadath.checkpoint import write_meta as write_stage_meta
 from hadath.config import check_settings, training_argument_names
 from hadath.data import (
@@ -65,7 +65,12 @@ def train(cfg: DictConfig) -> dict:
     is_main = True
     if "triggers" not in cfg.task.stages:
         copy_trigger_tagger(Path(cfg.task.triggers_from), staging)
-    for stage in cfg.task.stages:
+    if settings.shared_encoder:
+        if list(cfg.task.stages) != list(STAGES):
+            raise UserError("arguments.shared_encoder=true trains both taggers together: use task=events")
+        staged, is_main = train_joint(base, schema, splits, prep, settings, cfg, staging)
+        results |= staged
+    for stage in [] if settings.shared_encoder else cfg.task.stages:
         out = stage_dir(staging, stage)
         metrics, is_main = train_stage(stage, base, schema, splits, prep, settings, cfg, out)
         results[stage] = metrics
@@ -130,37 +135,17 @@ def train_stage(
     out: Path,
 ) -> tuple[dict, bool]:
     """Fine-tune one tagger, keep the best epoch by dev micro-F1 and save it to ``out``."""
-    from datasets import Dataset
     from hydra.utils import instantiate
     from transformers import DataCollatorForTokenClassification, Trainer
 
     from hadath.modeling import load_token_classifier, load_tokenizer, quiet_loading
 
     labels = schema.trigger_labels if stage == "triggers" else schema.role_labels
-    label2id = {label: i for i, label in enumerate(labels)}
     tokenizer = load_tokenizer(base)
     model = load_token_classifier(base, labels)
     if stage == "arguments":
         add_markers(model, tokenizer, schema, settings, prep)
-    datasets = {}
-    for split in ("train", "dev"):
-        stats = AlignmentStats()
-        if stage == "triggers":
-            rows = trigger_rows(splits[split], tokenizer, prep, label2id, stats)
-        else:
-            rows = argument_rows(splits[split], tokenizer, prep, label2id, stats, schema, settings)
-        if not rows:
-            raise UserError(f"{stage}: the {split} split gives no examples ({cfg.data[split]})")
-        log.info("%s %s: %d examples; %s", stage, split, len(rows), stats.summary())
-        for example in stats.examples[:5]:
-            log.info("  %s", example)
-        datasets[split] = Dataset.from_list(rows).map(
-            tokenize_and_align,
-            batched=True,
-            remove_columns=["words", "word_labels"],
-            desc=f"tokenise {stage} {split}",
-            fn_kwargs={"tokenizer": tokenizer, "prep": prep, "b_to_i": b_to_i_map(label2id)},
-        )
+    datasets = {split: stage_dataset(stage, split, splits, tokenizer, prep, schema, settings, cfg) for split in SPLITS}
     scratch = Path(cfg.paths.output_dir) / "trainer" / stage
     args = instantiate(cfg.trainer, output_dir=str(scratch), seed=cfg.seed)
     trainer = Trainer(
@@ -188,6 +173,119 @@ def train_stage(
             if not any(scratch.parent.iterdir()):
                 scratch.parent.rmdir()
     return {k.removeprefix("eval_"): v for k, v in best.items()}, trainer.is_world_process_zero()
+
+
+SPLITS = ("train", "dev")
+
+
+def stage_dataset(
+    stage: str,
+    split: str,
+    splits: dict,
+    tokenizer,
+    prep: Preprocessing,
+    schema: Schema,
+    settings: ArgumentSettings,
+    cfg: DictConfig,
+):
+    """One tagger's rows of one split, tokenised and aligned: a ``datasets.Dataset``."""
+    from datasets import Dataset
+
+    labels = schema.trigger_labels if stage == "triggers" else schema.role_labels
+    label2id = {label: i for i, label in enumerate(labels)}
+    stats = AlignmentStats()
+    if stage == "triggers":
+        rows = trigger_rows(splits[split], tokenizer, prep, label2id, stats)
+    else:
+        rows = argument_rows(splits[split], tokenizer, prep, label2id, stats, schema, settings)
+    if not rows:
+        raise UserError(f"{stage}: the {split} split gives no examples ({cfg.data[split]})")
+    log.info("%s %s: %d examples; %s", stage, split, len(rows), stats.summary())
+    for example in stats.examples[:5]:
+        log.info("  %s", example)
+    return Dataset.from_list(rows).map(
+        tokenize_and_align,
+        batched=True,
+        remove_columns=["words", "word_labels"],
+        desc=f"tokenise {stage} {split}",
+        fn_kwargs={"tokenizer": tokenizer, "prep": prep, "b_to_i": b_to_i_map(label2id)},
+    )
+
+
+def train_joint(
+    base: str, schema: Schema, splits: dict, prep: Preprocessing, settings: ArgumentSettings, cfg: DictConfig, staging
+) -> tuple[dict, bool]:
+    """``arguments.shared_encoder=true``: one encoder, a trigger head and a role head, fitted together on
+    trigger rows and argument rows mixed (``hadath.joint``). The kept epoch has the best mean of the
+    trigger micro-F1 and the role micro-F1 on dev. The encoder is saved once, with the trigger head;
+    ``arguments/`` holds the role head alone."""
+    from datasets import concatenate_datasets
+    from hydra.utils import instantiate
+    from safetensors.torch import save_file
+    from transformers import DataCollatorForTokenClassification, Trainer
+
+    from hadath.joint import ARGUMENTS, TRIGGERS, JointTagger
+    from hadath.modeling import load_token_classifier, load_tokenizer, quiet_loading
+
+    tokenizer = load_tokenizer(base)
+    model = load_token_classifier(base, schema.trigger_labels)
+    add_markers(model, tokenizer, schema, settings, prep)
+    joint = JointTagger(model, schema.role_labels, settings.o_weight)
+    datasets = {}
+    for split in SPLITS:
+        parts = []
+        for stage, task in (("triggers", TRIGGERS), ("arguments", ARGUMENTS)):
+            part = stage_dataset(stage, split, splits, tokenizer, prep, schema, settings, cfg)
+            parts.append(part.add_column("task", [task] * len(part)))
+        datasets[split] = concatenate_datasets(parts)
+    scratch = Path(cfg.paths.output_dir) / "trainer" / "joint"
+    trainer = Trainer(
+        model=joint,
+        args=instantiate(cfg.trainer, output_dir=str(scratch), seed=cfg.seed),
+        train_dataset=datasets["train"],
+        eval_dataset=datasets["dev"],
+        data_collator=DataCollatorForTokenClassification(tokenizer),
+        processing_class=tokenizer,
+        compute_metrics=joint_metrics(joint, tokenizer, prep, schema, splits["dev"], cfg.eval_batch_size, settings),
+    )
+    trainer.train()
+    best = {k.removeprefix("eval_"): v for k, v in trainer.evaluate().items()}
+    if trainer.is_world_process_zero():
+        arguments = stage_dir(staging, "arguments")
+        arguments.mkdir(parents=True, exist_ok=True)
+        with quiet_loading():
+            model.save_pretrained(str(staging))
+        tokenizer.save_pretrained(str(staging))
+        write_meta(staging, "triggers", schema, prep, cfg, schema.trigger_labels, settings)
+        save_file({k: v.contiguous() for k, v in joint.roles.state_dict().items()}, str(arguments / WEIGHTS_FILE))
+        write_meta(arguments, "arguments", schema, prep, cfg, schema.role_labels, settings)
+        if not cfg.get("keep_trainer_checkpoints", False):
+            shutil.rmtree(scratch.parent, ignore_errors=True)
+    split_up = {
+        stage: {"f1": best[f"{stage}_f1"]} | {k: v for k, v in best.items() if not k.endswith("_f1")}
+        for stage in ("triggers", "arguments")
+    }
+    return split_up, trainer.is_world_process_zero()
+
+
+def joint_metrics(joint, tokenizer, prep: Preprocessing, schema: Schema, dev_docs: list, batch_size: int, settings):
+    """``compute_metrics`` for joint training: both taggers scored as ``dev_report.json`` scores them."""
+    from hadath.evaluation import stage_scores
+    from hadath.inference import Extractor
+    from hadath.tagging import Tagger
+
+    def compute(_prediction) -> dict:
+        extractor = Extractor(
+            Tagger(joint.triggers, tokenizer, prep, batch_size),
+            schema,
+            arguments=Tagger(joint.roles, tokenizer, prep, batch_size),
+            settings=settings,
+        )
+        triggers = stage_scores(extractor, dev_docs, "triggers")["f1"]
+        arguments = stage_scores(extractor, dev_docs, "arguments")["f1"]
+        return {"f1": (triggers + arguments) / 2, "triggers_f1": triggers, "arguments_f1": arguments}
+
+    return compute
 
 
 # What configs/model/finetune/*.yaml set, and configs/trainer/*.yaml read.
