@@ -74,6 +74,14 @@ def test_checkpoint_is_self_describing(trained):
     _, checkpoint = trained
     meta = json.loads((checkpoint / "hadath.json").read_text())
     assert meta["stages"] == ["triggers", "arguments"]
+    arguments = json.loads((checkpoint / "arguments" / "hadath.json").read_text())["arguments"]
+    assert arguments == {
+        "decoding": "argmax",
+        "prompt": False,
+        "marker_init": "random",
+        "o_weight": 1.0,
+        "shared_encoder": False,
+    }
     assert meta["labels"][:3] == ["O", "B-Attack", "I-Attack"]
     assert meta["schema"]["event_types"]["Injury"]["roles"] == ["Agent", "Victim", "Instrument", "Place", "Time"]
     assert meta["preprocessing"]["max_length"] == 128
@@ -119,6 +127,19 @@ def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path,
     assert f1_score(gold, pred) == saved["micro"]["f1"]
     predicted = read_jsonl(tmp_path / "predictions.jsonl")
     assert [d.id for d in predicted] == [d.id for d in read_jsonl(mini)]
+    assert saved["argument_decoding"] == "argmax"  # as trained (arguments.decoding's default)
+    assert "AC_overlap" in saved["events_gold_triggers"]
+
+
+def test_evaluate_can_decode_arguments_otherwise_than_the_checkpoint(trained, tmp_path, mini):
+    _, checkpoint = trained
+    overrides = [f"checkpoint={checkpoint}", f"data.test={mini}", f"paths.output_dir={tmp_path}", "decoding=viterbi"]
+    report = evaluate(compose("evaluate", overrides))
+    assert report["argument_decoding"] == "viterbi"
+    assert report["roles"]["micro"]["f1"] >= 0.9 and report["dropped_role_predictions"] == 0
+    for doc in read_jsonl(tmp_path / "predictions.jsonl"):
+        for event in doc.events:
+            assert all(doc.text[a.span.start : a.span.end] == a.span.text for a in event.arguments)
 
 
 def run_cli(*args, stdin=None):

@@ -84,6 +84,7 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: s
         report["events"] = score_events(docs, predicted)
         report["events_gold_triggers"] = score_events(docs, with_gold_triggers)
         report["dropped_role_predictions"] = dropped
+        report["argument_decoding"] = extractor.settings.decoding
     return report, predicted, "\n\n".join(conll_blocks) + "\n"
 
 
@@ -114,7 +115,9 @@ def evaluate(cfg: DictConfig) -> dict:
     from hadath.reports import format_report
 
     meta = read_meta(cfg.checkpoint)
-    extractor = Extractor.from_pretrained(cfg.checkpoint, batch_size=cfg.eval_batch_size, device=cfg.get("device"))
+    extractor = Extractor.from_pretrained(
+        cfg.checkpoint, batch_size=cfg.eval_batch_size, device=cfg.get("device"), decoding=cfg.get("decoding")
+    )
     data = test_data(cfg.data, cfg.checkpoint, meta)
     docs = _load_test(data, extractor)
     name = "test" if isinstance(data["test"], list) else Path(data["test"]).stem

@@ -12,7 +12,7 @@ Every span is cut from the original text by word offsets, so
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hadath.arguments import ArgumentSettings, argument_input, reserve, trigger_window, trigger_words, unmark
@@ -63,7 +63,10 @@ class Extractor:
         self.settings = settings or ArgumentSettings.from_meta({})
 
     @classmethod
-    def from_pretrained(cls, checkpoint: str | Path, batch_size: int = 32, device: str | None = None) -> Extractor:
+    def from_pretrained(
+        cls, checkpoint: str | Path, batch_size: int = 32, device: str | None = None, decoding: str | None = None
+    ) -> Extractor:
+        """Load a checkpoint; ``decoding`` (argmax | viterbi) overrides the argument decoding it was trained with."""
         checkpoint = Path(checkpoint)
         held = stages(checkpoint)
         triggers, meta = load_tagger(checkpoint, batch_size, device)
@@ -72,6 +75,8 @@ class Extractor:
             folder = stage_dir(checkpoint, "arguments")
             argument_meta = read_meta(folder)
             settings = ArgumentSettings.from_meta(argument_meta)
+            if decoding:
+                settings = replace(settings, decoding=decoding)
             if settings.shared_encoder:  # a role head on the trigger tagger's encoder (hadath.joint)
                 from hadath.joint import SecondHead
 

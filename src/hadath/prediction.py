@@ -40,7 +40,9 @@ def predict(cfg: DictConfig) -> dict:
     if cfg.format not in ("json", "html"):
         raise UserError(f"format must be json or html, got {cfg.format!r}")
     text = read_article(str(cfg.article))
-    extractor = Extractor.from_pretrained(cfg.checkpoint, batch_size=cfg.batch_size, device=cfg.get("device"))
+    extractor = Extractor.from_pretrained(
+        cfg.checkpoint, batch_size=cfg.batch_size, device=cfg.get("device"), decoding=cfg.get("decoding")
+    )
     result = {"events": events_json(extractor.predict(text))}
     if cfg.format == "json":
         rendered = json.dumps(result, ensure_ascii=False, indent=2) + "\n"

@@ -28,10 +28,15 @@ def format_report(report: dict) -> str:
         ),
     ]
     if "roles" in report:
-        parts.append(label_table("Roles (given gold triggers)", report["roles"]))
+        decoding = report.get("argument_decoding", "argmax")
+        parts.append(label_table(f"Roles (given gold triggers; {decoding} decoding)", report["roles"]))
     if "events" in report:
         from hadath.metrics import format_event_table
 
+        parts.append(
+            "AC_overlap counts an argument with the right event and role whose span overlaps the gold one: "
+            "a diagnostic of boundary errors beside AC, never a replacement for it"
+        )
         parts.append("Event level, end to end (predicted triggers)\n" + format_event_table(report["events"]))
         parts.append(
             "Event level, arguments given gold triggers\n" + format_event_table(report["events_gold_triggers"])
