@@ -202,3 +202,25 @@ def test_a_misspelt_setting_in_an_experiment_file_is_refused_before_training(tmp
     ):
         train(cfg)
     assert not (tmp_path / "run" / "checkpoint").exists()
+
+
+def test_every_argument_ablation_variant_composes_into_valid_settings():
+    """bench/arguments.py's variants: a misspelt override fails here, not an hour into the ablation."""
+    import dataclasses
+    import importlib.util
+
+    from hadath.arguments import ArgumentSettings
+    from hadath.config import check_settings
+
+    spec = importlib.util.spec_from_file_location("ablation", ROOT / "bench" / "arguments.py")
+    ablation = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ablation)
+    seen = set()
+    for name, (encoder, overrides) in ablation.VARIANTS.items():
+        cfg = compose("train", [f"experiment={ablation.ENCODERS[encoder]}", "data=all", *overrides])
+        check_settings(cfg.arguments, [f.name for f in dataclasses.fields(ArgumentSettings)], "arguments")
+        settings = ArgumentSettings(**cfg.arguments)
+        # each variant changes something the others do not
+        key = (encoder, repr(settings), cfg.preprocessing.pack_sentences, cfg.trainer.learning_rate)
+        assert key not in seen, name
+        seen.add(key)
