@@ -128,6 +128,12 @@ def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path,
     predicted = read_jsonl(tmp_path / "predictions.jsonl")
     assert [d.id for d in predicted] == [d.id for d in read_jsonl(mini)]
     assert saved["argument_decoding"] == "argmax"  # as trained (arguments.decoding's default)
+    intervals = saved["intervals"]  # 1000 resamples of the documents by default
+    assert intervals["n_bootstrap"] == 1000 and intervals["resampled"] == "documents"
+    assert set(intervals["triggers"]) == set(saved["per_label"]) | {"micro"}
+    assert intervals["events"]["TC"] == [1.0, 1.0]  # perfect on every document: no spread
+    low, high = intervals["roles"]["micro"]
+    assert low <= saved["roles"]["micro"]["f1"] <= high
     assert "AC_overlap" in saved["events_gold_triggers"]
 
 

@@ -48,13 +48,26 @@ def stage_scores(extractor: Extractor, docs: list[Document], stage: str) -> dict
     return {"precision": micro["precision"], "recall": micro["recall"], "f1": micro["f1"]}
 
 
-def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: str = "test", progress: bool = True):
-    """Score ``extractor`` on ``docs``; returns (report, predicted documents, CoNLL text)."""
+def evaluate_documents(
+    extractor: Extractor,
+    docs: list[Document],
+    split_name: str = "test",
+    progress: bool = True,
+    n_bootstrap: int = 0,
+    seed: int = 13,
+):
+    """Score ``extractor`` on ``docs``; returns (report, predicted documents, CoNLL text).
+
+    ``n_bootstrap`` > 0 adds ``intervals``: 95% bootstrap intervals over documents
+    (``hadath.intervals``) for every F1 of the report, drawn from ``seed``.
+    """
     stats = AlignmentStats()
     gold_rows, pred_rows, conll_blocks, predicted = [], [], [], []
     role_gold, role_pred, with_gold_triggers = [], [], []
+    starts = []  # per document: where its rows begin in gold_rows and in role_gold
     dropped = 0
     for doc in tqdm(docs, desc=f"evaluate {split_name}", unit="doc", disable=not progress):
+        starts.append((len(gold_rows), len(role_gold)))
         words = doc_words(doc)
         segments = extractor.segments(doc.text, words)  # the trigger tagger runs once per window
         for segment in segments:
@@ -85,7 +98,36 @@ def evaluate_documents(extractor: Extractor, docs: list[Document], split_name: s
         report["events_gold_triggers"] = score_events(docs, with_gold_triggers)
         report["dropped_role_predictions"] = dropped
         report["argument_decoding"] = extractor.settings.decoding
+    if n_bootstrap > 0:
+        rows = {"triggers": (gold_rows, pred_rows)}
+        if extractor.arguments is not None:
+            rows["roles"] = (role_gold, role_pred)
+        report["intervals"] = _intervals(
+            docs, predicted, with_gold_triggers, rows, starts, n_bootstrap, seed, extractor.arguments is not None
+        )
     return report, predicted, "\n\n".join(conll_blocks) + "\n"
+
+
+def _intervals(docs, predicted, with_gold_triggers, rows, starts, n_bootstrap, seed, arguments) -> dict:
+    """95% bootstrap intervals of the report's F1s, resampling documents (``hadath.intervals``)."""
+    from hadath.intervals import bootstrap, event_counts, label_counts
+
+    ends = starts[1:] + [(len(rows["triggers"][0]), len(rows.get("roles", ([], []))[0]))]
+    per_doc = {name: [] for name in rows}
+    per_doc |= {"events": [], "events_gold_triggers": []} if arguments else {}
+    gold_trigger_docs = iter(with_gold_triggers)
+    for i, doc in enumerate(docs):
+        for k, name in enumerate(rows):
+            gold, pred = rows[name]
+            a, b = starts[i][k], ends[i][k]
+            per_doc[name].append(label_counts(gold[a:b], pred[a:b]))
+        if arguments:
+            per_doc["events"].append(event_counts(doc, predicted[i], ("TI", "TC", "AI", "AC")))
+            # documents without events have no gold-trigger prediction: nothing to count
+            pred = next(gold_trigger_docs) if doc.events else Document(doc.id, doc.text, (), {})
+            per_doc["events_gold_triggers"].append(event_counts(doc, pred, ("AI", "AC")))
+    out: dict = {"level": 0.95, "n_bootstrap": n_bootstrap, "seed": seed, "resampled": "documents"}
+    return out | {name: bootstrap(counts, n_bootstrap, seed) for name, counts in per_doc.items()}
 
 
 def _score_roles(
@@ -121,7 +163,9 @@ def evaluate(cfg: DictConfig) -> dict:
     data = test_data(cfg.data, cfg.checkpoint, meta)
     docs = _load_test(data, extractor)
     name = "test" if isinstance(data["test"], list) else Path(data["test"]).stem
-    report, predicted, conll = evaluate_documents(extractor, docs, split_name=name)
+    report, predicted, conll = evaluate_documents(
+        extractor, docs, split_name=name, n_bootstrap=cfg.n_bootstrap, seed=cfg.seed
+    )
     report["checkpoint"] = str(cfg.checkpoint)
     report["data"] = data["test"]
     out = Path(cfg.paths.output_dir)

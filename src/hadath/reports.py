@@ -5,9 +5,14 @@ from __future__ import annotations
 import html
 
 
-def label_table(title: str, section: dict) -> str:
-    """A fixed-width table of per-label precision, recall, F1 and support, then micro and macro rows."""
-    lines = [title, f"{'label':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
+def label_table(title: str, section: dict, intervals: dict | None = None) -> str:
+    """A fixed-width table of per-label precision, recall, F1 and support, then micro and macro rows;
+    with ``intervals`` (``{label | "micro": [low, high]}``) a 95% interval column for F1."""
+    ci = intervals is not None
+    lines = [
+        title,
+        f"{'label':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}" + ("  95% CI" if ci else ""),
+    ]
     rows = list(section.get("per_label", {}).items()) + [
         ("micro avg", section["micro"]),
         ("macro avg", section["macro"]),
@@ -15,21 +20,33 @@ def label_table(title: str, section: dict) -> str:
     for i, (label, m) in enumerate(rows):
         if i == len(rows) - 2:
             lines.append("-" * 62)
-        lines.append(f"{label:<22}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10d}")
+        line = f"{label:<22}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10d}"
+        interval = (intervals or {}).get("micro" if label == "micro avg" else label)
+        lines.append(line + (f"  {interval[0]:.3f}-{interval[1]:.3f}" if interval else ""))
     return "\n".join(lines)
 
 
 def format_report(report: dict) -> str:
     """The console view of an evaluation report."""
+    intervals = report.get("intervals", {})
     parts = [
         f"{report.get('split', '')}: {report.get('documents', 0)} documents, {report['mode']}",
         label_table(
-            "Triggers (per event type)" if report.get("label_kind") != "span label" else "Spans (per label)", report
+            "Triggers (per event type)" if report.get("label_kind") != "span label" else "Spans (per label)",
+            report,
+            intervals.get("triggers"),
         ),
     ]
+    if intervals:
+        parts.append(
+            f"95% CI: bootstrap percentile intervals of F1, {intervals['n_bootstrap']} resamples of the documents "
+            f"(seed {intervals['seed']})"
+        )
     if "roles" in report:
         decoding = report.get("argument_decoding", "argmax")
-        parts.append(label_table(f"Roles (given gold triggers; {decoding} decoding)", report["roles"]))
+        parts.append(
+            label_table(f"Roles (given gold triggers; {decoding} decoding)", report["roles"], intervals.get("roles"))
+        )
     if "events" in report:
         from hadath.metrics import format_event_table
 
@@ -37,9 +54,13 @@ def format_report(report: dict) -> str:
             "AC_overlap counts an argument with the right event and role whose span overlaps the gold one: "
             "a diagnostic of boundary errors beside AC, never a replacement for it"
         )
-        parts.append("Event level, end to end (predicted triggers)\n" + format_event_table(report["events"]))
         parts.append(
-            "Event level, arguments given gold triggers\n" + format_event_table(report["events_gold_triggers"])
+            "Event level, end to end (predicted triggers)\n"
+            + format_event_table(report["events"], intervals.get("events"))
+        )
+        parts.append(
+            "Event level, arguments given gold triggers\n"
+            + format_event_table(report["events_gold_triggers"], intervals.get("events_gold_triggers"))
         )
     if report.get("dropped_role_predictions"):
         parts.append(

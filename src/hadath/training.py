@@ -434,7 +434,7 @@ def dev_report(checkpoint: Path, dev_docs: list, cfg: DictConfig) -> dict:
     from hadath.inference import Extractor
 
     extractor = Extractor.from_pretrained(checkpoint, batch_size=cfg.eval_batch_size)
-    report, _, _ = evaluate_documents(extractor, dev_docs, split_name="dev")
+    report, _, _ = evaluate_documents(extractor, dev_docs, split_name="dev", n_bootstrap=1000, seed=cfg.seed)
     atomic_write_text(checkpoint / "dev_report.json", json.dumps(report, ensure_ascii=False, indent=2))
     return report
 

@@ -1,0 +1,79 @@
+"""Bootstrap confidence intervals for the scores of an evaluation, resampling documents.
+
+An F1 over a few dozen test documents moves by points from one sample of documents to
+another. Every score here is a ratio of counts that add up over documents (true positives,
+predictions, gold items), so each document's counts are computed once and a bootstrap
+sample is a weighted sum of them: ``n_bootstrap`` samples of whole documents, drawn with
+replacement from a seeded generator, give the percentile interval of each F1.
+
+Counts per document come from the same scorers as the report: seqeval's strict IOB2
+entities for word labels, ``hadath.metrics.score_events`` for event levels, so the point
+estimate of every interval is the reported F1.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from hadath.documents import Document
+
+COUNTS = ("tp", "n_pred", "n_gold")
+
+
+def label_counts(gold: list[list[str]], pred: list[list[str]]) -> dict[str, np.ndarray]:
+    """``{label: [tp, n_pred, n_gold]}`` and ``"micro"`` for one document's rows of word labels,
+    counted on strict IOB2 entities as seqeval's strict mode counts them."""
+    from seqeval.scheme import IOB2, Entities
+
+    gold_entities = Entities(gold, IOB2).entities if gold else []
+    pred_entities = Entities(pred, IOB2).entities if pred else []
+    found = {e.to_tuple() for row in gold_entities for e in row}
+    guessed = {e.to_tuple() for row in pred_entities for e in row}
+    out: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(3))
+    for entity in found | guessed:
+        label = entity[1]
+        counts = np.array([entity in found and entity in guessed, entity in guessed, entity in found], dtype=float)
+        out[label] = out[label] + counts
+        out["micro"] = out["micro"] + counts
+    return dict(out)
+
+
+def event_counts(gold: Document, pred: Document, levels: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """``{level: [tp, n_pred, n_gold]}`` for one document, from ``score_events``."""
+    from hadath.metrics import score_events
+
+    scores = score_events([gold], [pred])
+    return {level: np.array([scores[level][k] for k in COUNTS], dtype=float) for level in levels}
+
+
+def f1(counts: np.ndarray) -> np.ndarray:
+    """F1 of ``[..., 3]`` count arrays (0 where undefined), as the report computes it."""
+    tp, n_pred, n_gold = counts[..., 0], counts[..., 1], counts[..., 2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(n_pred > 0, tp / np.maximum(n_pred, 1), 0.0)
+        recall = np.where(n_gold > 0, tp / np.maximum(n_gold, 1), 0.0)
+        total = precision + recall
+        return np.where(total > 0, 2 * precision * recall / np.where(total > 0, total, 1), 0.0)
+
+
+def bootstrap(per_document: list[dict[str, np.ndarray]], n_bootstrap: int, seed: int, level: float = 0.95) -> dict:
+    """Percentile intervals ``{name: [low, high]}`` of the F1 of every name in ``per_document``
+    (one dict of counts per document), resampling documents ``n_bootstrap`` times."""
+    names = sorted({name for doc in per_document for name in doc})
+    if not per_document or not names or n_bootstrap < 1:
+        return {}
+    table = np.zeros((len(per_document), len(names), 3))
+    for i, doc in enumerate(per_document):
+        for j, name in enumerate(names):
+            if name in doc:
+                table[i, j] = doc[name]
+    rng = np.random.default_rng(seed)
+    n_docs = len(per_document)
+    # how often each document is drawn in each sample: (n_bootstrap, n_docs)
+    weights = rng.multinomial(n_docs, np.full(n_docs, 1 / n_docs), size=n_bootstrap).astype(float)
+    scores = f1(np.einsum("bd,dnc->bnc", weights, table))  # (n_bootstrap, names)
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(scores, [tail, 100 - tail], axis=0)
+    return {name: [float(lo), float(hi)] for name, lo, hi in zip(names, low, high)}
