@@ -41,3 +41,8 @@ def test_more_documents_give_a_narrower_interval():
     many = few * 10
     width = lambda ci: ci["micro"][1] - ci["micro"][0]  # noqa: E731
     assert width(bootstrap(many, 1000, seed=3)) < width(bootstrap(few, 1000, seed=3)) / 2
+
+
+def test_a_level_without_any_item_gets_no_interval_rather_than_nan():
+    empty = [{"AC": np.zeros(3), "TC": np.array([1.0, 1.0, 1.0])}] * 3
+    assert bootstrap(empty, 100, seed=0) == {"TC": [1.0, 1.0]}

@@ -134,6 +134,15 @@ def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path,
     assert intervals["events"]["TC"] == [1.0, 1.0]  # perfect on every document: no spread
     low, high = intervals["roles"]["micro"]
     assert low <= saved["roles"]["micro"]["f1"] <= high
+    markdown = (tmp_path / "report.md").read_text()
+    assert "| Injury | 1.000 | 1.000 | 1.000 | 1.000–1.000 | 2 |" in markdown
+    assert "## Events, arguments given the gold triggers" in markdown and "| AC_overlap |" in markdown
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "per_label.csv").open()))
+    injury = next(r for r in rows if r["section"] == "triggers" and r["label"] == "Injury")
+    assert (injury["f1"], injury["f1_low"], injury["support"]) == ("1.0000", "1.0000", "2")
+    assert {r["section"] for r in rows} == {"triggers", "roles"}
     assert "AC_overlap" in saved["events_gold_triggers"]
 
 

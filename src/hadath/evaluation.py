@@ -125,7 +125,7 @@ def _intervals(docs, predicted, with_gold_triggers, rows, starts, n_bootstrap, s
             per_doc["events"].append(event_counts(doc, predicted[i], ("TI", "TC", "AI", "AC")))
             # documents without events have no gold-trigger prediction: nothing to count
             pred = next(gold_trigger_docs) if doc.events else Document(doc.id, doc.text, (), {})
-            per_doc["events_gold_triggers"].append(event_counts(doc, pred, ("AI", "AC")))
+            per_doc["events_gold_triggers"].append(event_counts(doc, pred, ("AI", "AC", "AC_overlap")))
     out: dict = {"level": 0.95, "n_bootstrap": n_bootstrap, "seed": seed, "resampled": "documents"}
     return out | {name: bootstrap(counts, n_bootstrap, seed) for name, counts in per_doc.items()}
 
@@ -154,7 +154,7 @@ def _score_roles(
 
 def evaluate(cfg: DictConfig) -> dict:
     """Evaluate ``cfg.checkpoint`` on ``cfg.data.test``; write report.json and predictions into the run dir."""
-    from hadath.reports import format_report
+    from hadath.reports import format_report, per_label_csv, report_markdown
 
     meta = read_meta(cfg.checkpoint)
     extractor = Extractor.from_pretrained(
@@ -170,10 +170,12 @@ def evaluate(cfg: DictConfig) -> dict:
     report["data"] = data["test"]
     out = Path(cfg.paths.output_dir)
     atomic_write_text(out / "report.json", json.dumps(report, ensure_ascii=False, indent=2))
+    atomic_write_text(out / "report.md", report_markdown(report))
+    atomic_write_text(out / "per_label.csv", per_label_csv(report))
     write_jsonl(predicted, out / "predictions.jsonl")
     atomic_write_text(out / "predictions.conll", conll)
     print(format_report(report))
-    print(f"report, predictions.jsonl and predictions.conll written to {out}")
+    print(f"report.json, report.md, per_label.csv, predictions.jsonl and predictions.conll written to {out}")
     return report
 
 

@@ -60,7 +60,8 @@ def f1(counts: np.ndarray) -> np.ndarray:
 
 def bootstrap(per_document: list[dict[str, np.ndarray]], n_bootstrap: int, seed: int, level: float = 0.95) -> dict:
     """Percentile intervals ``{name: [low, high]}`` of the F1 of every name in ``per_document``
-    (one dict of counts per document), resampling documents ``n_bootstrap`` times."""
+    (one dict of counts per document), resampling documents ``n_bootstrap`` times. Resamples in which
+    a name has no gold and no predicted item are left out of that name's interval."""
     names = sorted({name for doc in per_document for name in doc})
     if not per_document or not names or n_bootstrap < 1:
         return {}
@@ -73,7 +74,14 @@ def bootstrap(per_document: list[dict[str, np.ndarray]], n_bootstrap: int, seed:
     n_docs = len(per_document)
     # how often each document is drawn in each sample: (n_bootstrap, n_docs)
     weights = rng.multinomial(n_docs, np.full(n_docs, 1 / n_docs), size=n_bootstrap).astype(float)
-    scores = f1(np.einsum("bd,dnc->bnc", weights, table))  # (n_bootstrap, names)
+    sums = np.einsum("bd,dnc->bnc", weights, table)
+    # A resample without a single gold or predicted item of a label says nothing about its F1.
+    scores = np.where(sums[..., 1] + sums[..., 2] > 0, f1(sums), np.nan)  # (n_bootstrap, names)
     tail = (1 - level) / 2 * 100
-    low, high = np.percentile(scores, [tail, 100 - tail], axis=0)
-    return {name: [float(lo), float(hi)] for name, lo, hi in zip(names, low, high)}
+    out = {}
+    for j, name in enumerate(names):
+        column = scores[:, j][~np.isnan(scores[:, j])]
+        if column.size:  # a name with no item in any document has no interval
+            low, high = np.percentile(column, [tail, 100 - tail])
+            out[name] = [float(low), float(high)]
+    return out

@@ -73,6 +73,87 @@ def format_report(report: dict) -> str:
     return "\n\n".join(parts)
 
 
+def _ci(intervals: dict | None, key: str) -> str:
+    interval = (intervals or {}).get(key)
+    return f"{interval[0]:.3f}–{interval[1]:.3f}" if interval else ""
+
+
+def report_markdown(report: dict) -> str:
+    """The report as Markdown tables (``report.md``): labels with 95% intervals, then event levels."""
+    intervals = report.get("intervals", {})
+    lines = [
+        f"# Evaluation: {report.get('split', '')}",
+        "",
+        f"- checkpoint: `{report.get('checkpoint', '')}`",
+        f"- documents: {report.get('documents', 0)}",
+        f"- scoring: {report['mode']}",
+    ]
+    if "argument_decoding" in report:
+        lines.append(f"- argument decoding: {report['argument_decoding']}")
+    if intervals:
+        lines.append(
+            f"- 95% CI: bootstrap percentile intervals of F1 over {intervals['n_bootstrap']} resamples of the "
+            f"documents, seed {intervals['seed']}"
+        )
+    sections = [("Triggers", report, "triggers")]
+    if "roles" in report:
+        sections.append(("Roles, given the gold triggers", report["roles"], "roles"))
+    for title, section, key in sections:
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| label | precision | recall | F1 | 95% CI | support |",
+            "|---|---|---|---|---|---|",
+        ]
+        rows = [*section.get("per_label", {}).items(), ("micro", section["micro"]), ("macro", section["macro"])]
+        for label, m in rows:
+            lines.append(
+                f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
+                f"{_ci(intervals.get(key), label)} | {m['support']} |"
+            )
+    for title, key in (
+        ("Events, end to end", "events"),
+        ("Events, arguments given the gold triggers", "events_gold_triggers"),
+    ):
+        if key not in report:
+            continue
+        lines += ["", f"## {title}", "", "| level | precision | recall | F1 | 95% CI | gold | predicted | correct |"]
+        lines.append("|---|---|---|---|---|---|---|---|")
+        for level in ("TI", "TC", "AI", "AC", "AC_overlap", "AI_unattached", "AC_unattached"):
+            if level in report[key]:
+                m = report[key][level]
+                lines.append(
+                    f"| {level} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
+                    f"{_ci(intervals.get(key), level)} | {m['n_gold']} | {m['n_pred']} | {m['tp']} |"
+                )
+    if "events" in report:
+        lines += [
+            "",
+            "AC_overlap (boundaries forgiven) is a diagnostic beside AC, never a replacement for it.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def per_label_csv(report: dict) -> str:
+    """``per_label.csv``: one row per trigger label and role label, with the 95% interval of F1."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "label", "precision", "recall", "f1", "f1_low", "f1_high", "support"])
+    intervals = report.get("intervals", {})
+    sections = [("triggers", report)] + ([("roles", report["roles"])] if "roles" in report else [])
+    for name, section in sections:
+        rows = [*section.get("per_label", {}).items(), ("micro", section["micro"]), ("macro", section["macro"])]
+        for label, m in rows:
+            low, high = intervals.get(name, {}).get(label, ["", ""])
+            cells = [m["precision"], m["recall"], m["f1"], low, high]
+            writer.writerow([name, label, *(f"{x:.4f}" if x != "" else "" for x in cells), m["support"]])
+    return out.getvalue()
+
+
 COLOURS = [
     "#fde2e4",
     "#e2ece9",
