@@ -143,6 +143,11 @@ def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path,
     injury = next(r for r in rows if r["section"] == "triggers" and r["label"] == "Injury")
     assert (injury["f1"], injury["f1_low"], injury["support"]) == ("1.0000", "1.0000", "2")
     assert {r["section"] for r in rows} == {"triggers", "roles"}
+    # overfit: no errors, and every gold trigger on the diagonal of the confusion matrix
+    assert (tmp_path / "errors.jsonl").read_text() == ""
+    confusion = saved["confusion"]
+    n_gold = sum(len(d.events) for d in read_jsonl(mini))
+    assert sum(confusion["matrix"][i][i] for i in range(len(confusion["labels"]) - 1)) == n_gold
     assert "AC_overlap" in saved["events_gold_triggers"]
 
 

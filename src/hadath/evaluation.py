@@ -168,14 +168,23 @@ def evaluate(cfg: DictConfig) -> dict:
     )
     report["checkpoint"] = str(cfg.checkpoint)
     report["data"] = data["test"]
+    errors = []
+    if extractor.schema.roles:  # event data: where the model fails, and which types it confuses
+        from hadath.diagnosis import error_records, type_confusion
+
+        errors = error_records(docs, predicted)
+        report["confusion"] = type_confusion(docs, predicted)
     out = Path(cfg.paths.output_dir)
     atomic_write_text(out / "report.json", json.dumps(report, ensure_ascii=False, indent=2))
     atomic_write_text(out / "report.md", report_markdown(report))
     atomic_write_text(out / "per_label.csv", per_label_csv(report))
+    if extractor.schema.roles:
+        atomic_write_text(out / "errors.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in errors))
     write_jsonl(predicted, out / "predictions.jsonl")
     atomic_write_text(out / "predictions.conll", conll)
     print(format_report(report))
-    print(f"report.json, report.md, per_label.csv, predictions.jsonl and predictions.conll written to {out}")
+    written = "report.json, report.md, per_label.csv, " + ("errors.jsonl, " if extractor.schema.roles else "")
+    print(f"{written}predictions.jsonl and predictions.conll written to {out}")
     return report
 
 

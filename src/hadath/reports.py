@@ -132,6 +132,11 @@ def report_markdown(report: dict) -> str:
             "",
             "AC_overlap (boundaries forgiven) is a diagnostic beside AC, never a replacement for it.",
         ]
+    if "confusion" in report:
+        labels, matrix = report["confusion"]["labels"], report["confusion"]["matrix"]
+        lines += ["", "## Event types: gold (rows) against predicted (columns), triggers paired by span", ""]
+        lines += ["| gold \\ predicted | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
+        lines += [f"| {label} | " + " | ".join(map(str, row)) + " |" for label, row in zip(labels, matrix)]
     return "\n".join(lines) + "\n"
 
 
