@@ -6,7 +6,7 @@ import pytest
 
 from hadath.documents import Argument, Document, Event, Span
 from hadath.errors import UserError
-from hadath.metrics import format_event_table, score_events
+from hadath.metrics import format_event_table, score_events, seqeval_report
 
 TEXT = (
     "استهدفت خلايا داعش بسيارة مفخخة نقطة عسكرية في الشحيل، ما أدى لإصابة مقاتل. وهاجم مسلحون حاجزا أمنيا قرب البصيرة."
@@ -191,3 +191,21 @@ def test_overlap_ac_forgives_boundaries_but_not_roles_and_never_counts_a_gold_tw
     assert (scores["AC_overlap"]["tp"], scores["AC_overlap"]["n_pred"], scores["AC_overlap"]["n_gold"]) == (1, 3, 2)
     assert round(scores["AC_overlap"]["f1"], 3) == 0.4
     assert "AC_overlap" in format_event_table(scores)
+
+
+def test_strict_and_conlleval_modes_agree_on_well_formed_labels_and_differ_on_orphans():
+    from hadath.intervals import f1, label_counts
+    from hadath.metrics import MODES
+
+    gold = [["B-Attack", "I-Attack", "O", "B-Killing"], ["O", "B-Arrest", "I-Arrest"]]
+    well_formed = [["B-Attack", "I-Attack", "O", "O"], ["O", "B-Arrest", "O"]]
+    assert seqeval_report(gold, well_formed, "strict") == seqeval_report(gold, well_formed, "conlleval")
+    orphan = [["I-Attack", "I-Attack", "O", "B-Killing"], ["O", "B-Arrest", "I-Arrest"]]
+    strict, lenient = seqeval_report(gold, orphan, "strict"), seqeval_report(gold, orphan, "conlleval")
+    assert strict["per_label"]["Attack"]["f1"] == 0.0  # an entity must open with B- in strict IOB2
+    assert lenient["per_label"]["Attack"]["f1"] == 1.0  # conlleval opens one at the orphan I-
+    for mode, report in (("strict", strict), ("conlleval", lenient)):  # the intervals count as the report does
+        assert f1(label_counts(gold, orphan, mode)["micro"]) == pytest.approx(report["micro"]["f1"])
+    assert set(MODES) == {"strict", "conlleval"}
+    with pytest.raises(UserError, match="mode='loose' is not one of strict, conlleval"):
+        seqeval_report(gold, orphan, "loose")

@@ -24,7 +24,7 @@ from hadath.features import AlignmentStats, bio_word_labels, doc_words
 from hadath.inference import Extractor
 from hadath.io.atomic import atomic_write_text
 from hadath.io.jsonl import write_jsonl
-from hadath.metrics import MODE, seqeval_report
+from hadath.metrics import MODES, seqeval_report
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +55,13 @@ def evaluate_documents(
     progress: bool = True,
     n_bootstrap: int = 0,
     seed: int = 13,
+    mode: str = "strict",
 ):
     """Score ``extractor`` on ``docs``; returns (report, predicted documents, CoNLL text).
 
     ``n_bootstrap`` > 0 adds ``intervals``: 95% bootstrap intervals over documents
-    (``hadath.intervals``) for every F1 of the report, drawn from ``seed``.
+    (``hadath.intervals``) for every F1 of the report, drawn from ``seed``. ``mode``: how word labels
+    are scored (``hadath.metrics.MODES``: strict IOB2, or conlleval-compatible).
     """
     stats = AlignmentStats()
     gold_rows, pred_rows, conll_blocks, predicted = [], [], [], []
@@ -85,15 +87,15 @@ def evaluate_documents(
     report = {
         "split": split_name,
         "documents": len(docs),
-        "mode": MODE,
+        "mode": MODES[mode],
         "label_kind": "event type" if extractor.schema.roles else "span label",
-        **seqeval_report(gold_rows, pred_rows),
+        **seqeval_report(gold_rows, pred_rows, mode),
         "alignment": {"gold_spans_off_word_boundaries": stats.total, "examples": stats.examples[:10]},
     }
     if extractor.arguments is not None:
         from hadath.metrics import score_events
 
-        report["roles"] = {"given": "gold triggers", **seqeval_report(role_gold, role_pred)}
+        report["roles"] = {"given": "gold triggers", **seqeval_report(role_gold, role_pred, mode)}
         report["events"] = score_events(docs, predicted)
         report["events_gold_triggers"] = score_events(docs, with_gold_triggers)
         report["dropped_role_predictions"] = dropped
@@ -103,12 +105,12 @@ def evaluate_documents(
         if extractor.arguments is not None:
             rows["roles"] = (role_gold, role_pred)
         report["intervals"] = _intervals(
-            docs, predicted, with_gold_triggers, rows, starts, n_bootstrap, seed, extractor.arguments is not None
+            docs, predicted, with_gold_triggers, rows, starts, n_bootstrap, seed, extractor.arguments is not None, mode
         )
     return report, predicted, "\n\n".join(conll_blocks) + "\n"
 
 
-def _intervals(docs, predicted, with_gold_triggers, rows, starts, n_bootstrap, seed, arguments) -> dict:
+def _intervals(docs, predicted, with_gold_triggers, rows, starts, n_bootstrap, seed, arguments, mode) -> dict:
     """95% bootstrap intervals of the report's F1s, resampling documents (``hadath.intervals``)."""
     from hadath.intervals import bootstrap, event_counts, label_counts
 
@@ -120,7 +122,7 @@ def _intervals(docs, predicted, with_gold_triggers, rows, starts, n_bootstrap, s
         for k, name in enumerate(rows):
             gold, pred = rows[name]
             a, b = starts[i][k], ends[i][k]
-            per_doc[name].append(label_counts(gold[a:b], pred[a:b]))
+            per_doc[name].append(label_counts(gold[a:b], pred[a:b], mode))
         if arguments:
             per_doc["events"].append(event_counts(doc, predicted[i], ("TI", "TC", "AI", "AC")))
             # documents without events have no gold-trigger prediction: nothing to count
@@ -164,7 +166,7 @@ def evaluate(cfg: DictConfig) -> dict:
     docs = _load_test(data, extractor)
     name = "test" if isinstance(data["test"], list) else Path(data["test"]).stem
     report, predicted, conll = evaluate_documents(
-        extractor, docs, split_name=name, n_bootstrap=cfg.n_bootstrap, seed=cfg.seed
+        extractor, docs, split_name=name, n_bootstrap=cfg.n_bootstrap, seed=cfg.seed, mode=cfg.mode
     )
     report["checkpoint"] = str(cfg.checkpoint)
     report["data"] = data["test"]

@@ -22,15 +22,10 @@ from hadath.documents import Document
 COUNTS = ("tp", "n_pred", "n_gold")
 
 
-def label_counts(gold: list[list[str]], pred: list[list[str]]) -> dict[str, np.ndarray]:
+def label_counts(gold: list[list[str]], pred: list[list[str]], mode: str = "strict") -> dict[str, np.ndarray]:
     """``{label: [tp, n_pred, n_gold]}`` and ``"micro"`` for one document's rows of word labels,
-    counted on strict IOB2 entities as seqeval's strict mode counts them."""
-    from seqeval.scheme import IOB2, Entities
-
-    gold_entities = Entities(gold, IOB2).entities if gold else []
-    pred_entities = Entities(pred, IOB2).entities if pred else []
-    found = {e.to_tuple() for row in gold_entities for e in row}
-    guessed = {e.to_tuple() for row in pred_entities for e in row}
+    counted on the entities seqeval counts in ``mode`` (``hadath.metrics.MODES``)."""
+    found, guessed = _entities(gold, mode), _entities(pred, mode)
     out: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(3))
     for entity in found | guessed:
         label = entity[1]
@@ -38,6 +33,19 @@ def label_counts(gold: list[list[str]], pred: list[list[str]]) -> dict[str, np.n
         out[label] = out[label] + counts
         out["micro"] = out["micro"] + counts
     return dict(out)
+
+
+def _entities(rows: list[list[str]], mode: str) -> set[tuple]:
+    """(row, label, start, end) of every entity seqeval finds in ``rows`` in ``mode``."""
+    if not rows:
+        return set()
+    if mode == "strict":
+        from seqeval.scheme import IOB2, Entities
+
+        return {e.to_tuple() for row in Entities(rows, IOB2).entities for e in row}
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    return {(i, label, start, end) for i, row in enumerate(rows) for label, start, end in get_entities(row)}
 
 
 def event_counts(gold: Document, pred: Document, levels: tuple[str, ...]) -> dict[str, np.ndarray]:

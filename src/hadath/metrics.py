@@ -45,18 +45,30 @@ from typing import NamedTuple
 from hadath.documents import Document
 from hadath.errors import UserError
 
-MODE = "strict IOB2 (seqeval mode='strict', scheme=IOB2)"
+# How word labels are scored (``evaluate.py mode=...``); every report names the mode it used.
+MODES = {
+    "strict": "strict IOB2 (seqeval mode='strict', scheme=IOB2)",
+    "conlleval": "conlleval-compatible (seqeval default mode: an I- without its B- still starts an entity)",
+}
+MODE = MODES["strict"]
 
 
-def seqeval_report(gold: list[list[str]], pred: list[list[str]]) -> dict:
-    """``{"per_label": {label: {precision, recall, f1, support}}, "micro": {...}, "macro": {...}}``."""
+def seqeval_report(gold: list[list[str]], pred: list[list[str]], mode: str = "strict") -> dict:
+    """``{"per_label": {label: {precision, recall, f1, support}}, "micro": {...}, "macro": {...}}``.
+
+    ``mode`` is ``strict`` (the default: entities must be well-formed IOB2) or ``conlleval``
+    (seqeval's default mode, as conlleval.pl counts). On well-formed labels they agree.
+    """
     from seqeval.metrics import classification_report
     from seqeval.scheme import IOB2
 
+    if mode not in MODES:
+        raise UserError(f"mode={mode!r} is not one of {', '.join(MODES)}")
     if not any(gold) and not any(pred):
         zero = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
         return {"per_label": {}, "micro": dict(zero), "macro": dict(zero)}
-    raw = classification_report(gold, pred, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
+    strict = {"mode": "strict", "scheme": IOB2} if mode == "strict" else {}
+    raw = classification_report(gold, pred, output_dict=True, zero_division=0, **strict)
 
     def row(values: dict) -> dict:
         return {
