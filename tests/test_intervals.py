@@ -46,3 +46,20 @@ def test_more_documents_give_a_narrower_interval():
 def test_a_level_without_any_item_gets_no_interval_rather_than_nan():
     empty = [{"AC": np.zeros(3), "TC": np.array([1.0, 1.0, 1.0])}] * 3
     assert bootstrap(empty, 100, seed=0) == {"TC": [1.0, 1.0]}
+
+
+def test_paired_bootstrap_finds_a_real_difference_and_none_between_equals():
+    from hadath.evaluation import verdict
+    from hadath.intervals import paired_bootstrap
+
+    weak = [label_counts(gold, pred) for gold, pred in DOCS] * 8
+    strong = [label_counts(gold, gold) for gold, _ in DOCS] * 8
+    better = paired_bootstrap(weak, strong, 1000, seed=0)["micro"]
+    assert better["second"] == 1.0 and better["delta"] > 0.3 and better["p"] < 0.01
+    assert better["interval"][0] > 0
+    assert verdict(better, "trigger micro-F1").startswith("B is better than A: trigger micro-F1")
+    same = paired_bootstrap(weak, weak, 1000, seed=0)["micro"]
+    assert same["delta"] == 0 and same["p"] == 1.0
+    assert verdict(same, "trigger micro-F1").startswith("no real difference between A and B")
+    with pytest.raises(ValueError, match="same documents"):
+        paired_bootstrap(weak, strong[:-1], 10, seed=0)

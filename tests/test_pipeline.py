@@ -151,6 +151,18 @@ def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path,
     assert "AC_overlap" in saved["events_gold_triggers"]
 
 
+def test_compare_scores_two_checkpoints_on_the_same_documents(trained, tmp_path, mini):
+    _, checkpoint = trained
+    overrides = [f"compare=[{checkpoint},{checkpoint}]", f"data.test={mini}", f"paths.output_dir={tmp_path}"]
+    result = evaluate(compose("evaluate", overrides + ["n_bootstrap=200"]))
+    assert result["documents"] == len(read_jsonl(mini))
+    ac = result["sections"]["events"]["AC"]
+    assert ac["first"] == ac["second"] and ac["delta"] == 0 and ac["p"] == 1.0
+    assert result["verdict"].startswith("no real difference between A and B: event-level AC")
+    assert "| micro |" in (tmp_path / "compare.md").read_text()
+    assert json.loads((tmp_path / "compare.json").read_text())["verdict"] == result["verdict"]
+
+
 def test_evaluate_can_decode_arguments_otherwise_than_the_checkpoint(trained, tmp_path, mini):
     _, checkpoint = trained
     overrides = [f"checkpoint={checkpoint}", f"data.test={mini}", f"paths.output_dir={tmp_path}", "decoding=viterbi"]

@@ -56,12 +56,14 @@ def evaluate_documents(
     n_bootstrap: int = 0,
     seed: int = 13,
     mode: str = "strict",
+    counts: dict | None = None,
 ):
     """Score ``extractor`` on ``docs``; returns (report, predicted documents, CoNLL text).
 
     ``n_bootstrap`` > 0 adds ``intervals``: 95% bootstrap intervals over documents
     (``hadath.intervals``) for every F1 of the report, drawn from ``seed``. ``mode``: how word labels
-    are scored (``hadath.metrics.MODES``: strict IOB2, or conlleval-compatible).
+    are scored (``hadath.metrics.MODES``: strict IOB2, or conlleval-compatible). ``counts``, when
+    given, receives each section's per-document counts (``hadath.intervals``), for comparisons.
     """
     stats = AlignmentStats()
     gold_rows, pred_rows, conll_blocks, predicted = [], [], [], []
@@ -100,19 +102,26 @@ def evaluate_documents(
         report["events_gold_triggers"] = score_events(docs, with_gold_triggers)
         report["dropped_role_predictions"] = dropped
         report["argument_decoding"] = extractor.settings.decoding
-    if n_bootstrap > 0:
+    if n_bootstrap > 0 or counts is not None:
+        from hadath.intervals import bootstrap
+
         rows = {"triggers": (gold_rows, pred_rows)}
         if extractor.arguments is not None:
             rows["roles"] = (role_gold, role_pred)
-        report["intervals"] = _intervals(
-            docs, predicted, with_gold_triggers, rows, starts, n_bootstrap, seed, extractor.arguments is not None, mode
+        per_doc = _document_counts(
+            docs, predicted, with_gold_triggers, rows, starts, extractor.arguments is not None, mode
         )
+        if counts is not None:
+            counts.update(per_doc)
+        if n_bootstrap > 0:
+            report["intervals"] = {"level": 0.95, "n_bootstrap": n_bootstrap, "seed": seed, "resampled": "documents"}
+            report["intervals"] |= {name: bootstrap(c, n_bootstrap, seed) for name, c in per_doc.items()}
     return report, predicted, "\n\n".join(conll_blocks) + "\n"
 
 
-def _intervals(docs, predicted, with_gold_triggers, rows, starts, n_bootstrap, seed, arguments, mode) -> dict:
-    """95% bootstrap intervals of the report's F1s, resampling documents (``hadath.intervals``)."""
-    from hadath.intervals import bootstrap, event_counts, label_counts
+def _document_counts(docs, predicted, with_gold_triggers, rows, starts, arguments: bool, mode: str) -> dict:
+    """Per section (triggers, roles, events, events_gold_triggers), each document's counts."""
+    from hadath.intervals import event_counts, label_counts
 
     ends = starts[1:] + [(len(rows["triggers"][0]), len(rows.get("roles", ([], []))[0]))]
     per_doc = {name: [] for name in rows}
@@ -128,8 +137,7 @@ def _intervals(docs, predicted, with_gold_triggers, rows, starts, n_bootstrap, s
             # documents without events have no gold-trigger prediction: nothing to count
             pred = next(gold_trigger_docs) if doc.events else Document(doc.id, doc.text, (), {})
             per_doc["events_gold_triggers"].append(event_counts(doc, pred, ("AI", "AC", "AC_overlap")))
-    out: dict = {"level": 0.95, "n_bootstrap": n_bootstrap, "seed": seed, "resampled": "documents"}
-    return out | {name: bootstrap(counts, n_bootstrap, seed) for name, counts in per_doc.items()}
+    return per_doc
 
 
 def _score_roles(
@@ -155,9 +163,15 @@ def _score_roles(
 
 
 def evaluate(cfg: DictConfig) -> dict:
-    """Evaluate ``cfg.checkpoint`` on ``cfg.data.test``; write report.json and predictions into the run dir."""
+    """Evaluate ``cfg.checkpoint`` on ``cfg.data.test``; write report.json and predictions into the run dir.
+
+    With ``compare=[A,B]``, compare two checkpoints instead (``compare``)."""
     from hadath.reports import format_report, per_label_csv, report_markdown
 
+    if cfg.get("compare"):
+        return compare(cfg)
+    if cfg.get("checkpoint") is None:
+        raise UserError("evaluate.py needs checkpoint=DIR (a training run's 'checkpoint' folder) or compare='[A,B]'")
     meta = read_meta(cfg.checkpoint)
     extractor = Extractor.from_pretrained(
         cfg.checkpoint, batch_size=cfg.eval_batch_size, device=cfg.get("device"), decoding=cfg.get("decoding")
@@ -230,3 +244,66 @@ def _load_test(data: dict, extractor: Extractor) -> list[Document]:
             sorted(extractor.schema.event_types),
         )
     return docs
+
+
+# Which score the one-line verdict of a comparison is about: AC where both models find arguments.
+HEADLINE = (("events", "AC", "event-level AC"), ("triggers", "micro", "trigger micro-F1"))
+
+
+def compare(cfg: DictConfig) -> dict:
+    """``compare=[A,B]``: score both checkpoints on the same documents (A's test split unless
+    ``data.test`` says otherwise) and test every difference with a paired bootstrap over documents.
+    Writes ``compare.json`` and ``compare.md``; prints the table and a one-line verdict."""
+    from hadath.intervals import paired_bootstrap
+    from hadath.reports import comparison_markdown
+
+    checkpoints = [str(c) for c in cfg.compare]
+    if len(checkpoints) != 2:
+        raise UserError(f"compare takes two checkpoints, compare='[A,B]'; got {len(checkpoints)}")
+    extractors = [
+        Extractor.from_pretrained(
+            c, batch_size=cfg.eval_batch_size, device=cfg.get("device"), decoding=cfg.get("decoding")
+        )
+        for c in checkpoints
+    ]
+    if extractors[0].schema.id != extractors[1].schema.id:
+        raise UserError(
+            f"{checkpoints[0]} ({extractors[0].schema.id}) and {checkpoints[1]} ({extractors[1].schema.id}) "
+            "were trained on different schemas; their scores cannot be compared"
+        )
+    data = test_data(cfg.data, checkpoints[0], read_meta(checkpoints[0]))
+    docs = _load_test(data, extractors[0])
+    counts = [{}, {}]
+    for extractor, out in zip(extractors, counts):
+        evaluate_documents(extractor, docs, split_name="compare", mode=cfg.mode, counts=out)
+    sections = {}
+    for section in counts[0]:
+        if section in counts[1]:
+            sections[section] = paired_bootstrap(counts[0][section], counts[1][section], cfg.n_bootstrap, cfg.seed)
+    section, key, what = next((s, k, w) for s, k, w in HEADLINE if s in sections and k in sections[s])
+    result = {
+        "first": checkpoints[0],
+        "second": checkpoints[1],
+        "data": data["test"],
+        "documents": len(docs),
+        "mode": MODES[cfg.mode],
+        "n_bootstrap": cfg.n_bootstrap,
+        "seed": cfg.seed,
+        "sections": sections,
+        "verdict": verdict(sections[section][key], what),
+    }
+    out = Path(cfg.paths.output_dir)
+    atomic_write_text(out / "compare.json", json.dumps(result, ensure_ascii=False, indent=2))
+    atomic_write_text(out / "compare.md", comparison_markdown(result))
+    print(comparison_markdown(result))
+    print(f"compare.json and compare.md written to {out}")
+    return result
+
+
+def verdict(row: dict, what: str, alpha: float = 0.05) -> str:
+    """One line on whether the second model differs from the first on ``what``."""
+    delta, p = row["delta"], row["p"]
+    change = f"{what} {row['first']:.3f} -> {row['second']:.3f} ({delta:+.3f}, p={p:.3f})"
+    if p < alpha and delta != 0:
+        return f"B is {'better' if delta > 0 else 'worse'} than A: {change}; a real difference at the {alpha} level"
+    return f"no real difference between A and B: {change}; p >= {alpha}, within what resampling the documents moves"

@@ -140,6 +140,35 @@ def report_markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def comparison_markdown(result: dict) -> str:
+    """A comparison (``evaluate.py compare=[A,B]``) as Markdown: each section's F1s, difference, p-value."""
+    lines = [
+        "# Comparison",
+        "",
+        f"- A: `{result['first']}`",
+        f"- B: `{result['second']}`",
+        f"- {result['documents']} documents, {result['mode']}",
+        f"- paired bootstrap over documents: {result['n_bootstrap']} resamples, seed {result['seed']}",
+        "",
+        f"**{result['verdict']}**",
+    ]
+    for section, rows in result["sections"].items():
+        lines += [
+            "",
+            f"## {section}",
+            "",
+            "| label | A F1 | B F1 | B − A | 95% CI of B − A | p |",
+            "|---|---|---|---|---|---|",
+        ]
+        for label, r in rows.items():
+            low, high = r["interval"]
+            lines.append(
+                f"| {label} | {r['first']:.3f} | {r['second']:.3f} | {r['delta']:+.3f} | "
+                f"{low:+.3f} … {high:+.3f} | {r['p']:.3f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def per_label_csv(report: dict) -> str:
     """``per_label.csv``: one row per trigger label and role label, with the 95% interval of F1."""
     import csv
