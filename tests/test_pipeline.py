@@ -54,6 +54,23 @@ def test_overfit_reaches_f1_one_and_reloads_with_the_same_predictions(trained, m
         assert [(e.type, e.trigger) for e in predicted] == [(e.type, e.trigger) for e in doc.events], doc.id
 
 
+def not_blank(png: Path) -> bool:
+    from matplotlib.image import imread
+
+    pixels = imread(png)
+    return pixels.shape[0] > 100 and pixels.shape[1] > 100 and float(pixels.std()) > 0.05
+
+
+def test_training_writes_its_history_and_curves_into_the_run_folder(trained):
+    _, checkpoint = trained
+    run = checkpoint.parent
+    history = json.loads((run / "training_history.json").read_text())
+    assert set(history) == {"triggers", "arguments"}
+    dev_f1 = [h["eval_f1"] for h in history["triggers"] if "eval_f1" in h]
+    assert len(dev_f1) >= 40 and max(dev_f1) == 1.0  # debug=overfit: 40 epochs, one dev score each
+    assert not_blank(run / "training_curves.png")
+
+
 def test_evaluation_runs_the_trigger_tagger_once_per_window(trained, mini):
     from hadath.evaluation import evaluate_documents
     from hadath.features import doc_words, document_windows
@@ -143,6 +160,7 @@ def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path,
     injury = next(r for r in rows if r["section"] == "triggers" and r["label"] == "Injury")
     assert (injury["f1"], injury["f1_low"], injury["support"]) == ("1.0000", "1.0000", "2")
     assert {r["section"] for r in rows} == {"triggers", "roles"}
+    assert not_blank(tmp_path / "f1_per_label.png") and not_blank(tmp_path / "confusion.png")
     # overfit: no errors, and every gold trigger on the diagonal of the confusion matrix
     assert (tmp_path / "errors.jsonl").read_text() == ""
     confusion = saved["confusion"]

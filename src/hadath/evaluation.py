@@ -198,9 +198,15 @@ def evaluate(cfg: DictConfig) -> dict:
         atomic_write_text(out / "errors.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in errors))
     write_jsonl(predicted, out / "predictions.jsonl")
     atomic_write_text(out / "predictions.conll", conll)
+    from hadath.plots import confusion_heatmap, f1_bars
+
+    f1_bars(report, out / "f1_per_label.png")
+    if "confusion" in report:
+        confusion_heatmap(report["confusion"], out / "confusion.png")
     print(format_report(report))
     written = "report.json, report.md, per_label.csv, " + ("errors.jsonl, " if extractor.schema.roles else "")
-    print(f"{written}predictions.jsonl and predictions.conll written to {out}")
+    figures = "f1_per_label.png, " + ("confusion.png, " if "confusion" in report else "")
+    print(f"{written}{figures}predictions.jsonl and predictions.conll written to {out}")
     return report
 
 

@@ -62,17 +62,18 @@ def train(cfg: DictConfig) -> dict:
     staging = checkpoint.with_name("checkpoint.partial")  # renamed to checkpoint/ once complete
     shutil.rmtree(staging, ignore_errors=True)
     results: dict = {"checkpoint": str(checkpoint)}
+    histories: dict[str, list] = {}  # each Trainer's log history: loss and dev F1 per epoch
     is_main = True
     if "triggers" not in cfg.task.stages:
         copy_trigger_tagger(Path(cfg.task.triggers_from), staging)
     if settings.shared_encoder:
         if list(cfg.task.stages) != list(STAGES):
             raise UserError("arguments.shared_encoder=true trains both taggers together: use task=events")
-        staged, is_main = train_joint(base, schema, splits, prep, settings, cfg, staging)
+        staged, is_main, histories["joint"] = train_joint(base, schema, splits, prep, settings, cfg, staging)
         results |= staged
     for stage in [] if settings.shared_encoder else cfg.task.stages:
         out = stage_dir(staging, stage)
-        metrics, is_main = train_stage(stage, base, schema, splits, prep, settings, cfg, out)
+        metrics, is_main, histories[stage] = train_stage(stage, base, schema, splits, prep, settings, cfg, out)
         results[stage] = metrics
     if is_main:
         write_checkpoint_extras(staging, cfg, schema, prep)
@@ -81,10 +82,19 @@ def train(cfg: DictConfig) -> dict:
             shutil.rmtree(checkpoint)
         staging.rename(checkpoint)
         results["dev_report"] = dev_report(checkpoint, splits["dev"], cfg)
+        write_curves(Path(cfg.paths.output_dir), histories)
         log.info(summary_line(results, time.time() - started))
         for warning in learned_nothing(results["dev_report"], cfg):
             log.warning(warning)
     return results
+
+
+def write_curves(run: Path, histories: dict[str, list]) -> None:
+    """``training_history.json`` (each Trainer's log history) and ``training_curves.png`` in the run folder."""
+    from hadath.plots import training_curves
+
+    atomic_write_text(run / "training_history.json", json.dumps(histories, indent=2))
+    training_curves(histories, run / "training_curves.png")
 
 
 def copy_trigger_tagger(source: Path, staging: Path) -> None:
@@ -133,7 +143,7 @@ def train_stage(
     settings: ArgumentSettings,
     cfg: DictConfig,
     out: Path,
-) -> tuple[dict, bool]:
+) -> tuple[dict, bool, list]:
     """Fine-tune one tagger, keep the best epoch by dev micro-F1 and save it to ``out``."""
     from hydra.utils import instantiate
     from transformers import DataCollatorForTokenClassification, Trainer
@@ -172,7 +182,8 @@ def train_stage(
             shutil.rmtree(scratch, ignore_errors=True)
             if not any(scratch.parent.iterdir()):
                 scratch.parent.rmdir()
-    return {k.removeprefix("eval_"): v for k, v in best.items()}, trainer.is_world_process_zero()
+    metrics = {k.removeprefix("eval_"): v for k, v in best.items()}
+    return metrics, trainer.is_world_process_zero(), trainer.state.log_history
 
 
 SPLITS = ("train", "dev")
@@ -214,7 +225,7 @@ def stage_dataset(
 
 def train_joint(
     base: str, schema: Schema, splits: dict, prep: Preprocessing, settings: ArgumentSettings, cfg: DictConfig, staging
-) -> tuple[dict, bool]:
+) -> tuple[dict, bool, list]:
     """``arguments.shared_encoder=true``: one encoder, a trigger head and a role head, fitted together on
     trigger rows and argument rows mixed (``hadath.joint``). The kept epoch has the best mean of the
     trigger micro-F1 and the role micro-F1 on dev. The encoder is saved once, with the trigger head;
@@ -265,7 +276,7 @@ def train_joint(
         stage: {"f1": best[f"{stage}_f1"]} | {k: v for k, v in best.items() if not k.endswith("_f1")}
         for stage in ("triggers", "arguments")
     }
-    return split_up, trainer.is_world_process_zero()
+    return split_up, trainer.is_world_process_zero(), trainer.state.log_history
 
 
 def joint_metrics(joint, tokenizer, prep: Preprocessing, schema: Schema, dev_docs: list, batch_size: int, settings):

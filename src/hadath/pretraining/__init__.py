@@ -107,7 +107,7 @@ def require_extras(cfg: DictConfig) -> None:
     """Fail at the start, not after hours of training, when an optional package the run needs is missing."""
     import importlib.util
 
-    needed = ["matplotlib"]  # the perplexity curve of the model card
+    needed = []
     if str(cfg.model.name_or_path) == "scratch" and cfg.mlm.embeddings_init == "skipgram":
         needed.append("gensim")
     missing = [name for name in needed if importlib.util.find_spec(name) is None]

@@ -25,11 +25,9 @@ def run_command() -> str:
 
 def plot_curve(history: list[dict], out: Path) -> None:
     """Training loss and held-out perplexity against steps, from the Trainer's log history."""
-    import matplotlib
+    from hadath.plots import pyplot, save_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     train = [(h["step"], h["loss"]) for h in history if "loss" in h]
     heldout = [(h["step"], math.exp(min(h["eval_loss"], 50))) for h in history if "eval_loss" in h]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
@@ -43,10 +41,7 @@ def plot_curve(history: list[dict], out: Path) -> None:
     for axis in (left, right):
         axis.grid(alpha=0.3)
     fig.tight_layout()
-    tmp = out.with_name(out.name + ".tmp.png")
-    fig.savefig(tmp, dpi=100)
-    plt.close(fig)
-    tmp.replace(out)
+    save_figure(fig, out)
 
 
 def shown(path) -> str:
