@@ -1,12 +1,13 @@
 # make quickstart   set up, fine-tune news-small on the bundled corpus, evaluate, predict one article
 # make test         set up and run the test suite (what CI runs)
+# make browser      install Debian's chromium for the HTML rendering test (skipped without it)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 RUN := outputs/quickstart
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: setup quickstart test test-fast lint clean
+.PHONY: setup quickstart test test-fast lint clean browser
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,6 +27,9 @@ test: setup
 
 test-fast: setup
 	$(VENV)/bin/pytest -q -m "not slow"
+
+browser:                 # Debian's chromium, for the test that renders the HTML view (skipped without it)
+	command -v chromium >/dev/null || apt-get install -y -q chromium
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench train.py evaluate.py predict.py pretrain.py scripts

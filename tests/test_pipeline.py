@@ -128,9 +128,13 @@ def test_trigger_tagger_loads_in_a_transformers_pipeline(trained, mini):
 
 def test_evaluate_writes_report_and_the_predictions_it_scored(trained, tmp_path, mini):
     _, checkpoint = trained
-    cfg = compose("evaluate", [f"checkpoint={checkpoint}", f"data.test={mini}", f"paths.output_dir={tmp_path}"])
-    report = evaluate(cfg)
+    overrides = [f"checkpoint={checkpoint}", f"data.test={mini}", f"paths.output_dir={tmp_path}", "html=true"]
+    report = evaluate(compose("evaluate", overrides))
     saved = json.loads((tmp_path / "report.json").read_text())
+    pages = sorted((tmp_path / "html").glob("0*.html"))
+    assert len(pages) == len(read_jsonl(mini)) and (tmp_path / "html" / "index.html").is_file()
+    assert all(p.name in (tmp_path / "html" / "index.html").read_text() for p in pages)
+    assert "gold (" in pages[0].read_text() and "predicted (" in pages[0].read_text()
     assert set(saved) >= {"per_label", "micro", "macro", "mode", "roles", "events", "events_gold_triggers"}
     assert saved["per_label"]["Injury"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 2}
     assert "strict" in saved["mode"] and saved["micro"]["f1"] == report["micro"]["f1"] == 1.0
@@ -228,7 +232,10 @@ def test_predict_cli_reads_stdin_and_writes_html(trained, tmp_path, mini):
     )
     assert done.returncode == 0, done.stderr
     page = out.read_text()
-    assert 'dir="rtl"' in page and "اعتقلت<sub>Arrest</sub>" in page
+    text = read_jsonl(mini)[1].text
+    start = text.index("اعتقلت")
+    assert 'dir="rtl"' in page and ">1 Arrest</sup>" in page
+    assert f'data-kind="trigger" data-label="Arrest" data-start="{start}" data-end="{start + 6}">اعتقلت<' in page
 
 
 def test_predict_cli_missing_checkpoint_is_one_clear_line(tmp_path):

@@ -203,11 +203,29 @@ def evaluate(cfg: DictConfig) -> dict:
     f1_bars(report, out / "f1_per_label.png")
     if "confusion" in report:
         confusion_heatmap(report["confusion"], out / "confusion.png")
+    if cfg.get("html"):
+        write_html(out / "html", docs, predicted, name)
     print(format_report(report))
     written = "report.json, report.md, per_label.csv, " + ("errors.jsonl, " if extractor.schema.roles else "")
     figures = "f1_per_label.png, " + ("confusion.png, " if "confusion" in report else "")
-    print(f"{written}{figures}predictions.jsonl and predictions.conll written to {out}")
+    view = "html/index.html, " if cfg.get("html") else ""
+    print(f"{written}{figures}{view}predictions.jsonl and predictions.conll written to {out}")
     return report
+
+
+def write_html(folder: Path, docs: list[Document], predicted: list[Document], title: str) -> None:
+    """``html=true``: one page per document, gold beside predicted (``hadath.view``), and an index."""
+    import re
+
+    from hadath.view import comparison_page, index_page
+
+    rows = []
+    for i, (gold, pred) in enumerate(zip(docs, predicted), start=1):
+        page = f"{i:04d}-{re.sub(r'[^A-Za-z0-9._-]+', '_', gold.id)[:80]}.html"
+        events = [[e.to_dict() for e in d.events] for d in (gold, pred)]
+        atomic_write_text(folder / page, comparison_page(gold.id, gold.text, *events))
+        rows.append((gold.id, page, len(gold.events), len(pred.events)))
+    atomic_write_text(folder / "index.html", index_page(f"{title}: gold and predicted events", rows))
 
 
 def test_data(data_cfg: DictConfig, checkpoint: Path, meta: dict) -> dict:

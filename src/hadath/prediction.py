@@ -11,7 +11,7 @@ from omegaconf import DictConfig
 from hadath.errors import UserError
 from hadath.inference import Extractor
 from hadath.io.atomic import atomic_write_text
-from hadath.reports import events_html
+from hadath.view import events_page
 
 
 def read_article(path: str) -> str:
@@ -47,7 +47,7 @@ def predict(cfg: DictConfig) -> dict:
     if cfg.format == "json":
         rendered = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
     else:
-        rendered = events_html(text, result["events"], title=str(cfg.article))
+        rendered = events_page(text, result["events"], title=str(cfg.article))
     if cfg.output:
         atomic_write_text(Path(cfg.output), rendered)
         print(f"{len(result['events'])} event(s) written to {cfg.output}", file=sys.stderr)

@@ -1,8 +1,6 @@
-"""Human-readable views of reports and predictions: console tables, and an HTML view of an article."""
+"""Human-readable views of reports: console tables, Markdown, CSV (the HTML view is ``hadath.view``)."""
 
 from __future__ import annotations
-
-import html
 
 
 def label_table(title: str, section: dict, intervals: dict | None = None) -> str:
@@ -186,50 +184,3 @@ def per_label_csv(report: dict) -> str:
             cells = [m["precision"], m["recall"], m["f1"], low, high]
             writer.writerow([name, label, *(f"{x:.4f}" if x != "" else "" for x in cells), m["support"]])
     return out.getvalue()
-
-
-COLOURS = [
-    "#fde2e4",
-    "#e2ece9",
-    "#fff1c1",
-    "#dfe7fd",
-    "#f0dff8",
-    "#d8f3dc",
-    "#ffe5d9",
-    "#e9ecef",
-    "#cddafd",
-    "#fad2e1",
-    "#bee1e6",
-]
-
-
-def events_html(text: str, events: list[dict], title: str = "hadath") -> str:
-    """A self-contained right-to-left HTML page: triggers highlighted, each event's arguments listed."""
-    types = sorted({e["type"] for e in events})
-    colour = {t: COLOURS[i % len(COLOURS)] for i, t in enumerate(types)}
-    marks = sorted(((e["trigger"]["start"], e["trigger"]["end"], e) for e in events), key=lambda m: m[0])
-    body, cursor = [], 0
-    for start, end, event in marks:
-        body.append(html.escape(text[cursor:start]))
-        body.append(
-            f'<mark style="background:{colour[event["type"]]}" title="{html.escape(event["type"])}">'
-            f"{html.escape(text[start:end])}<sub>{html.escape(event['type'])}</sub></mark>"
-        )
-        cursor = end
-    body.append(html.escape(text[cursor:]))
-    rows = []
-    for event in events:
-        args = "; ".join(f"<b>{html.escape(a['role'])}</b>: {html.escape(a['text'])}" for a in event["arguments"])
-        rows.append(
-            f"<tr><td>{html.escape(event['type'])}</td><td>{html.escape(event['trigger']['text'])}</td>"
-            f"<td>{event['trigger']['start']}–{event['trigger']['end']}</td><td>{args}</td></tr>"
-        )
-    return (
-        f'<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:2}"
-        "mark{padding:0 .2em;border-radius:.2em}sub{font-size:.6em;direction:ltr}"
-        "table{border-collapse:collapse}td{border:1px solid #ccc;padding:.2em .5em}</style></head><body>"
-        f'<p style="white-space:pre-wrap">{"".join(body)}</p>'
-        "<table><tr><th>type</th><th>trigger</th><th>offsets</th><th>arguments</th></tr>"
-        f"{''.join(rows)}</table></body></html>\n"
-    )
