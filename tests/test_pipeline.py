@@ -61,6 +61,18 @@ def not_blank(png: Path) -> bool:
     return pixels.shape[0] > 100 and pixels.shape[1] > 100 and float(pixels.std()) > 0.05
 
 
+def test_the_model_card_says_what_was_trained_on_what_and_how_well(trained, mini):
+    _, checkpoint = trained
+    card = (checkpoint / "README.md").read_text()
+    assert card.startswith("---\nlanguage:\n- ar\n") and "pipeline_tag: token-classification" in card
+    docs = read_jsonl(mini)
+    events = sum(len(d.events) for d in docs)
+    assert f"{len(docs)} documents, {events} events" in card  # the real split sizes
+    assert "`conflict-v1`" in card and "| event level AC | 1.000 | 1.000–1.000 |" in card
+    assert "## Intended use and limits" in card and "## Licences" in card
+    assert "## Resolved training config" in card and "  name_or_path: tiny\n" in card
+
+
 def test_training_writes_its_history_and_curves_into_the_run_folder(trained):
     _, checkpoint = trained
     run = checkpoint.parent
@@ -110,6 +122,7 @@ def test_checkpoint_is_self_describing(trained):
         "dev_report.json",
         "arguments/model.safetensors",
         "arguments/hadath.json",
+        "README.md",
     ):
         assert (checkpoint / name).is_file(), name
     config = json.loads((checkpoint / "config.json").read_text())

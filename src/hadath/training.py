@@ -83,6 +83,18 @@ def train(cfg: DictConfig) -> dict:
         staging.rename(checkpoint)
         results["dev_report"] = dev_report(checkpoint, splits["dev"], cfg)
         write_curves(Path(cfg.paths.output_dir), histories)
+        from hadath.model_card import write_card
+
+        write_card(
+            checkpoint,
+            cfg,
+            schema,
+            splits,
+            results["dev_report"],
+            time.time() - started,
+            data_terms(cfg),
+            dataclasses.asdict(settings),
+        )
         log.info(summary_line(results, time.time() - started))
         for warning in learned_nothing(results["dev_report"], cfg):
             log.warning(warning)
