@@ -417,3 +417,64 @@ def test_two_process_ddp_training_on_cpu_writes_one_checkpoint(tmp_path, mini):
     assert (tmp_path / "checkpoint" / "arguments" / "model.safetensors").is_file()
     assert not (tmp_path / "checkpoint.partial").exists()
     assert json.loads((tmp_path / "checkpoint" / "dev_report.json").read_text())["documents"] == 6
+
+
+def test_preannotation_round_trips_through_label_studio_and_brat(trained, tmp_path, mini):
+    from hadath.io import read_brat
+    from hadath.io.labelstudio import read_labelstudio
+
+    _, checkpoint = trained
+    docs = read_jsonl(mini)
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text("".join(json.dumps({"id": d.id, "text": d.text}, ensure_ascii=False) + "\n" for d in docs))
+    out = tmp_path / "pre"
+    done = run_cli(
+        "-m", "hadath.preannotate", f"checkpoint={checkpoint}", f"articles={articles}", f"hydra.run.dir={out}"
+    )
+    assert done.returncode == 0, done.stderr
+    ranking = [line.split("\t") for line in (out / "ranking.tsv").read_text().splitlines()[1:]]
+    assert sorted(r[0] for r in ranking) == sorted(d.id for d in docs)
+    assert [float(r[1]) for r in ranking] == sorted((float(r[1]) for r in ranking), reverse=True)
+    tasks = json.loads((out / "labelstudio.json").read_text())
+    assert [t["data"]["id"] for t in tasks] == [r[0] for r in ranking]  # the import is in ranked order
+    assert all("score" in r for t in tasks for r in t["predictions"][0]["result"] if r["type"] == "labels")
+    # an annotator accepts every pre-annotation unchanged: Label Studio exports them as the annotation
+    for task in tasks:
+        task["annotations"] = [{"result": task["predictions"][0]["result"]}]
+    exported = tmp_path / "export.json"
+    exported.write_text(json.dumps(tasks, ensure_ascii=False))
+    extractor = Extractor.from_pretrained(checkpoint)
+
+    def events(doc_events):
+        return sorted(
+            (
+                e.type,
+                e.trigger.start,
+                e.trigger.end,
+                tuple(sorted((a.role, a.span.start, a.span.end) for a in e.arguments)),
+            )
+            for e in doc_events
+        )
+
+    expected = {d.id: events(extractor.predict(d.text)) for d in docs}
+    assert sum(len(v) for v in expected.values()) > 0
+    for reader, source in ((read_labelstudio, exported), (read_brat, out / "brat")):
+        back = {d.id: events(d.events) for d in reader(source)}
+        assert back == expected, reader.__name__
+
+
+def test_preannotate_names_a_bad_article_line(trained, tmp_path):
+    _, checkpoint = trained
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text('{"id": "a", "text": "نص"}\n{"text": 3}\n')
+    done = run_cli(
+        "-m",
+        "hadath.preannotate",
+        f"checkpoint={checkpoint}",
+        f"articles={articles}",
+        f"hydra.run.dir={tmp_path / 'o'}",
+    )
+    assert done.returncode != 0
+    assert (
+        done.stderr.strip().splitlines()[-1] == f'error: {articles}:2: each line needs an "id" and a "text" (a string)'
+    )

@@ -1,4 +1,4 @@
-"""The four commands, for the console entry points (``hadath-train`` …) and the scripts (``train.py`` …).
+"""The commands, for the console entry points (``hadath-train`` …) and the scripts (``train.py`` …).
 
 Each takes Hydra overrides (``key=value``, ``group=option``, ``-m`` for sweeps) and reads the
 configs shipped in the package (``hadath/configs``). A misspelt key is refused first, naming
@@ -50,6 +50,14 @@ def _pretrain(cfg: DictConfig) -> float:
     return metrics["heldout_perplexity"]
 
 
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="preannotate")
+def _preannotate(cfg: DictConfig) -> None:
+    from hadath.preannotate import preannotate as run
+
+    with user_errors():
+        run(cfg)
+
+
 def train() -> None:
     """``hadath-train``: fine-tune the taggers (configs/train.yaml)."""
     check_overrides("train")
@@ -72,3 +80,9 @@ def pretrain() -> None:
     """``hadath-pretrain``: masked-language-model pre-training (configs/pretrain.yaml)."""
     check_overrides("pretrain")
     _pretrain()
+
+
+def preannotate() -> None:
+    """``hadath-preannotate`` / ``python -m hadath.preannotate``: predictions for annotators (configs/preannotate.yaml)."""
+    check_overrides("preannotate")
+    _preannotate()

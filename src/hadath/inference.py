@@ -33,6 +33,9 @@ class Segment:
     windows: list[Window]
     labels: list[str] = field(default_factory=list)
     spans: list[LabelledSpan] = field(default_factory=list)
+    # per word: the trigger tagger's probability of O, and its margin (best minus second-best probability)
+    p_outside: list[float] = field(default_factory=list)
+    margins: list[float] = field(default_factory=list)
 
 
 def load_tagger(directory: Path, batch_size: int = 32, device: str | None = None) -> tuple[Tagger, dict]:
@@ -91,11 +94,14 @@ class Extractor:
     def segments(self, text: str, words: list[tuple[int, int]] | None = None) -> list[Segment]:
         """The article's segments with predicted trigger labels (well-formed IOB2) and spans."""
         windows = document_windows(text, self.triggers.tokenizer, self.triggers.prep, words=words)
-        tagged = self.triggers.tag([[text[s:e] for s, e in w.words] for w in windows])
+        names = self.triggers.labels
+        outside = names.index("O")
         segments: list[Segment] = []
         raw_labels: list[list[str]] = []
         raw_scores: list[list[float]] = []
-        for window, (labels, scores) in zip(windows, tagged):
+        for window, probs in zip(
+            windows, self.triggers.distributions([[text[s:e] for s, e in w.words] for w in windows])
+        ):
             if not (window.continues and segments):
                 segments.append(Segment([], []))
                 raw_labels.append([])
@@ -103,8 +109,13 @@ class Extractor:
             segment = segments[-1]
             segment.windows.append(window)
             segment.words += window.owned
-            raw_labels[-1] += labels[window.own_from : window.own_to]
-            raw_scores[-1] += scores[window.own_from : window.own_to]
+            owned = probs[window.own_from : window.own_to]
+            top = owned.topk(min(2, owned.shape[-1]), dim=-1)
+            raw_labels[-1] += [names[int(j)] for j in top.indices[:, 0]]
+            raw_scores[-1] += top.values[:, 0].tolist()
+            segment.p_outside += owned[:, outside].tolist()
+            second = top.values[:, 1] if top.values.shape[-1] > 1 else 0 * top.values[:, 0]
+            segment.margins += (top.values[:, 0] - second).tolist()
         for segment, labels, scores in zip(segments, raw_labels, raw_scores):
             segment.spans = bio_to_spans(labels, scores)
             segment.labels = spans_to_bio(segment.spans, len(segment.words))

@@ -123,3 +123,54 @@ def _code_points(text: str, start: int, end: int, span_text: str | None) -> tupl
 
 def _first(labels: Any) -> str:
     return str(labels[0]) if isinstance(labels, list) and labels else ""
+
+
+def utf16_offset(text: str, index: int) -> int:
+    """A code-point offset in UTF-16 units, as Label Studio (JavaScript) counts them."""
+    return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)
+
+
+def labelstudio_tasks(docs: list[Document], model_version: str) -> list[dict]:
+    """Documents as Label Studio import tasks carrying model predictions (pre-annotations).
+
+    Each trigger is a ``labels`` result with its event type; each argument span a ``labels``
+    result with its role, tied to its trigger by a ``relation`` result labelled with the role
+    (the layout ``read_labelstudio`` reads back). Offsets are in UTF-16 units, as Label Studio
+    counts them; each result keeps its score, and each task's prediction the mean score.
+    """
+    return [_task(doc, model_version) for doc in docs]
+
+
+def _task(doc: Document, model_version: str) -> dict:
+    results, ids, scores = [], {}, []
+
+    def span_result(label: str, span, score) -> str:
+        key = (label, span.start, span.end)
+        if key not in ids:
+            ids[key] = f"s{len(ids) + 1}"
+            value = {
+                "start": utf16_offset(doc.text, span.start),
+                "end": utf16_offset(doc.text, span.end),
+                "text": span.text,
+                "labels": [label],
+            }
+            result = {"id": ids[key], "from_name": "label", "to_name": "text", "type": "labels", "value": value}
+            if score is not None:
+                result["score"] = round(score, 4)
+                scores.append(score)
+            results.append(result)
+        return ids[key]
+
+    relations = []
+    for event in doc.events:
+        trigger = span_result(event.type, event.trigger, event.score)
+        for argument in event.arguments:
+            target = span_result(argument.role, argument.span, argument.score)
+            relation = {"from_id": trigger, "to_id": target, "type": "relation", "direction": "right"}
+            relations.append(relation | {"labels": [argument.role]})
+    prediction = {
+        "model_version": model_version,
+        "score": round(sum(scores) / len(scores), 4) if scores else 0.0,
+        "result": results + relations,
+    }
+    return {"data": {"id": doc.id, "text": doc.text, "meta": dict(doc.meta)}, "predictions": [prediction]}
