@@ -19,7 +19,7 @@ setup: $(VENV)/.installed
 
 quickstart: setup
 	$(PY) train.py experiment=quickstart hydra.run.dir=$(RUN)
-	$(PY) evaluate.py checkpoint=$(RUN)/checkpoint hydra.run.dir=$(RUN)/evaluate
+	$(PY) evaluate.py checkpoint=$(RUN)/checkpoint html=true hydra.run.dir=$(RUN)/evaluate
 	$(PY) predict.py checkpoint=$(RUN)/checkpoint article=annotations/unseen/raqqa-checkpoint.txt
 
 test: setup
