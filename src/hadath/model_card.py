@@ -155,11 +155,7 @@ def checkpoint_card(
         "",
         "or `python predict.py checkpoint=path/to/this/folder article=article.txt [format=html]`.",
         "",
-        "## Resolved training config",
-        "",
-        "```yaml",
-        OmegaConf.to_yaml(cfg, resolve=True).rstrip(),
-        "```",
+        *config_block(cfg),
     ]
     return "\n".join(front + lines) + "\n"
 
@@ -177,13 +173,14 @@ def span_tagger_card(cfg: DictConfig, schema: Schema, splits: dict, report: dict
         f"- Dev micro-F1 {report['micro']['f1']:.3f} ({report.get('mode', '')}); full report in `dev_report.json`",
         "- Evaluated only on the dev split above; check the data's own licence before sharing the model.",
         "",
-        "## Resolved training config",
-        "",
-        "```yaml",
-        OmegaConf.to_yaml(cfg, resolve=True).rstrip(),
-        "```",
+        *config_block(cfg),
     ]
     return [*lines, ""]
+
+
+def config_block(cfg: DictConfig) -> list[str]:
+    """The card's last section: the resolved training config."""
+    return ["## Resolved training config", "", "```yaml", OmegaConf.to_yaml(cfg, resolve=True).rstrip(), "```"]
 
 
 def write_card(checkpoint: Path, *args) -> None:
