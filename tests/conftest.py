@@ -31,3 +31,25 @@ def schema():
 def mini() -> Path:
     """Six short annotated articles (tests/fixtures/mini.jsonl): the tiny model overfits them in seconds."""
     return MINI
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory, _tiny_cache, mini):
+    """Both taggers of the tiny model overfitted on the six mini documents (train = dev): (results, checkpoint)."""
+    from hadath.config import compose
+    from hadath.training import train
+
+    out = tmp_path_factory.mktemp("run")
+    cfg = compose(
+        "train",
+        [
+            f"paths.output_dir={out}",
+            "model=tiny",
+            "task=events",
+            "debug=overfit",
+            f"data.train={mini}",
+            f"data.dev={mini}",
+            "trainer.per_device_train_batch_size=4",
+        ],
+    )
+    return train(cfg), Path(out) / "checkpoint"

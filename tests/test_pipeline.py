@@ -19,25 +19,6 @@ from hadath.training import train
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory, _tiny_cache, mini):
-    """Overfit both taggers on the six mini documents (train = dev)."""
-    out = tmp_path_factory.mktemp("run")
-    cfg = compose(
-        "train",
-        [
-            f"paths.output_dir={out}",
-            "model=tiny",
-            "task=events",
-            "debug=overfit",
-            f"data.train={mini}",
-            f"data.dev={mini}",
-            "trainer.per_device_train_batch_size=4",
-        ],
-    )
-    return train(cfg), Path(out) / "checkpoint"
-
-
 def test_overfit_reaches_f1_one_and_reloads_with_the_same_predictions(trained, mini):
     results, checkpoint = trained
     report = results["dev_report"]

@@ -19,6 +19,7 @@ from typing import Any
 from hadath.documents import Document, Problems, check_unique_ids, parse_document
 from hadath.io.doccano import LabelledSpan, events_from_relations
 from hadath.schema import Schema, load_schema
+from hadath.text.units import utf16_offset
 
 log = logging.getLogger(__name__)
 
@@ -123,11 +124,6 @@ def _code_points(text: str, start: int, end: int, span_text: str | None) -> tupl
 
 def _first(labels: Any) -> str:
     return str(labels[0]) if isinstance(labels, list) and labels else ""
-
-
-def utf16_offset(text: str, index: int) -> int:
-    """A code-point offset in UTF-16 units, as Label Studio (JavaScript) counts them."""
-    return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)
 
 
 def labelstudio_tasks(docs: list[Document], model_version: str) -> list[dict]:
