@@ -5,6 +5,7 @@ import json
 import pytest
 
 from hadath.documents import AnnotationError
+from hadath.errors import UserError
 from hadath.io import read_jsonl, write_jsonl
 
 TEXT = "استهدفت خلايا داعش بسيارة مفخخة نقطة عسكرية، ما أدى لإصابة مقاتل."
@@ -156,3 +157,58 @@ def test_write_jsonl_round_trips(tmp_path):
     write_jsonl(docs, out)
     assert read_jsonl(out) == docs
     assert not list(tmp_path.glob(".*.tmp"))  # the atomic write left no temporary file
+
+
+def test_a_file_in_another_encoding_names_the_line(tmp_path):
+    path = tmp_path / "cp1256.jsonl"
+    path.write_bytes(json.dumps({"id": "d", "text": "قصف", "events": []}, ensure_ascii=False).encode("cp1256") + b"\n")
+    with pytest.raises(AnnotationError) as info:
+        read_jsonl(path)
+    assert (
+        str(info.value).splitlines()[1].strip() == f"{path}:1: not UTF-8 (byte 21 of the line); save the file as UTF-8"
+    )
+
+
+def test_an_empty_file_is_an_error(tmp_path):
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n\n")
+    with pytest.raises(AnnotationError, match=r"empty\.jsonl: empty file: no documents"):
+        read_jsonl(path)
+
+
+def test_on_error_skip_keeps_the_good_documents_and_reports_the_rest(tmp_path):
+    bad = doc(id="bad")
+    bad["events"][0]["type"] = "Riot"
+    path = write(tmp_path, doc(id="good"), bad, doc(id="good"), raw_lines=["{not json"])
+    with pytest.raises(AnnotationError):
+        read_jsonl(path)  # raising is the default
+    docs = read_jsonl(path, on_error="skip")
+    assert [d.id for d in docs] == ["good"]
+    assert len(docs.skipped) == 3
+    assert ":2: document bad" in docs.skipped[0] and "Riot" in docs.skipped[0]
+    assert f"{path}:3: document id 'good' already used at {path}:1" in docs.skipped
+    assert any(":4: invalid JSON" in line for line in docs.skipped)
+    with pytest.raises(UserError, match="on_error='ignore' is not one of raise, skip"):
+        read_jsonl(path, on_error="ignore")
+
+
+def test_training_with_on_error_skip_writes_what_it_skipped(tmp_path, mini):
+    from hadath.config import compose
+    from hadath.training import load_splits
+
+    bad = doc(id="bad")
+    bad["events"][0]["type"] = "Riot"
+    train = write(tmp_path, bad)
+    train.write_text(train.read_text() + mini.read_text())
+    cfg = compose(
+        "train",
+        [
+            f"data.train={train}",
+            f"data.dev={mini}",
+            "+data.options.on_error=skip",
+            f"paths.output_dir={tmp_path / 'run'}",
+        ],
+    )
+    _, splits = load_splits(cfg)
+    assert "bad" not in {d.id for d in splits["train"]} and len(splits["train"]) == len(read_jsonl(mini))
+    assert "Riot" in (tmp_path / "run" / "skipped.txt").read_text()

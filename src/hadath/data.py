@@ -18,9 +18,13 @@ def load_documents(path: str | Path | list, schema: Schema | None, fmt: str | No
     order; a document id found in two of them is an error naming both files.
     """
     if isinstance(path, (list, tuple)):
-        docs, origin = [], {}
+        from hadath.io.jsonl import Documents
+
+        docs, origin = Documents(), {}
         for one in path:
-            for doc in load_documents(one, schema, fmt, **options):
+            part = load_documents(one, schema, fmt, **options)
+            docs.skipped += getattr(part, "skipped", [])
+            for doc in part:
                 if doc.id in origin:
                     raise UserError(f"document {doc.id!r} is in both {origin[doc.id]} and {one}")
                 origin[doc.id] = one

@@ -190,13 +190,17 @@ def _check_events(events: list[Event], where: str, problems: Problems) -> None:
                 )
 
 
-def check_unique_ids(docs: Iterable[tuple[str, Document]], problems: Problems) -> None:
-    """Document ids must be unique within a corpus; ``docs`` pairs each with its location."""
+def check_unique_ids(docs: Iterable[tuple[str, Document]], problems: Problems) -> set[str]:
+    """Document ids must be unique within a corpus; ``docs`` pairs each with its location.
+    Returns the locations of the repeats."""
     first: dict[str, str] = {}
+    repeats = set()
     for where, doc in docs:
         if doc.id in first:
             problems.add(where, f"document id {doc.id!r} already used at {first[doc.id]}")
+            repeats.add(where)
         first.setdefault(doc.id, where)
+    return repeats
 
 
 def _show(span: Any) -> str:

@@ -125,10 +125,18 @@ def load_splits(cfg: DictConfig) -> tuple[Schema, dict]:
             types |= set(labels)
         return Schema("conll", 1, {}, {t: () for t in sorted(types)}), splits
     schema = Schema.from_dict(OmegaConf.to_container(cfg.schema, resolve=True), source="cfg.schema")
-    return schema, {
+    splits = {
         split: load_documents(split_paths(cfg.data[split]), schema, cfg.data.format, **options)
         for split in ("train", "dev")
     }
+    skipped = [line for docs in splits.values() for line in getattr(docs, "skipped", [])]
+    if skipped:  # data.options.on_error=skip: say loudly what was left out, and keep the list
+        report = Path(cfg.paths.output_dir) / "skipped.txt"
+        atomic_write_text(report, "\n".join(skipped) + "\n")
+        log.warning(
+            "on_error=skip: %d annotation violation(s) left documents out of training; see %s", len(skipped), report
+        )
+    return schema, splits
 
 
 def base_model_path(model_cfg: DictConfig, train_docs: list) -> str:
