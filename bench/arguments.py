@@ -69,7 +69,7 @@ def trained(run_dir: Path, args: list[str]) -> float:
     """Train into ``run_dir`` unless its checkpoint is there; the training minutes (recorded beside it)."""
     minutes_file = run_dir / "train-minutes.txt"
     if not (run_dir / "checkpoint" / "hadath.json").is_file() or not minutes_file.is_file():
-        minutes = run(["train.py", *args, f"hydra.run.dir={run_dir}"], run_dir.with_suffix(".log"))
+        minutes = run(["train.py", *args, f"hydra.run.dir={run_dir}"], run_dir.parent / f"{run_dir.name}.log")
         minutes_file.write_text(f"{minutes:.3f}\n")
     return float(minutes_file.read_text())
 

@@ -104,3 +104,11 @@ def test_predict_cli_on_a_bom_crlf_file_and_utf16_offsets_for_browsers(trained, 
         assert (
             t["start"] == next(e for e in result["events"] if e["trigger"]["text"] == t["text"])["trigger"]["start"] + 1
         )
+
+
+def test_no_code_path_can_unpickle_or_run_remote_code():
+    """Weights load from safetensors only: no torch.load, no trust_remote_code anywhere in the package."""
+    sources = {p: p.read_text(encoding="utf-8") for p in (ROOT / "src" / "hadath").rglob("*.py")}
+    assert not [p for p, s in sources.items() if "torch.load(" in s and "weights_only=True" not in s]
+    assert not [p for p, s in sources.items() if "trust_remote_code" in s]
+    assert not [p for p, s in sources.items() if "import pickle" in s]
