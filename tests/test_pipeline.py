@@ -71,8 +71,8 @@ def test_evaluation_runs_the_trigger_tagger_once_per_window(trained, mini):
     _, checkpoint = trained
     extractor = Extractor.from_pretrained(checkpoint)
     tagger, tagged = extractor.triggers, []
-    original = tagger.tag
-    tagger.tag = lambda word_lists: tagged.extend(word_lists) or original(word_lists)
+    original = tagger.distributions
+    tagger.distributions = lambda word_lists: tagged.extend(word_lists) or original(word_lists)
     docs = read_jsonl(mini)
     report, predicted, _ = evaluate_documents(extractor, docs)
     windows = [w for d in docs for w in document_windows(d.text, tagger.tokenizer, tagger.prep, words=doc_words(d))]

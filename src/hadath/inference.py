@@ -93,15 +93,27 @@ class Extractor:
     # -- triggers ---------------------------------------------------------------------------------
     def segments(self, text: str, words: list[tuple[int, int]] | None = None) -> list[Segment]:
         """The article's segments with predicted trigger labels (well-formed IOB2) and spans."""
-        windows = document_windows(text, self.triggers.tokenizer, self.triggers.prep, words=words)
+        return self.segments_many([text], [words])[0]
+
+    def segments_many(self, texts: list[str], words: list | None = None) -> list[list[Segment]]:
+        """``segments`` of several articles, their windows tagged together (batches cross articles)."""
+        words = words or [None] * len(texts)
+        windows = [
+            document_windows(text, self.triggers.tokenizer, self.triggers.prep, words=w)
+            for text, w in zip(texts, words)
+        ]
+        flat = [[text[s:e] for s, e in window.words] for text, ws in zip(texts, windows) for window in ws]
+        probs = iter(self.triggers.distributions(flat))
+        return [self._assemble(ws, [next(probs) for _ in ws]) for ws in windows]
+
+    def _assemble(self, windows: list[Window], probs: list) -> list[Segment]:
+        """One article's segments from its windows and their per-word label probabilities."""
         names = self.triggers.labels
         outside = names.index("O")
         segments: list[Segment] = []
         raw_labels: list[list[str]] = []
         raw_scores: list[list[float]] = []
-        for window, probs in zip(
-            windows, self.triggers.distributions([[text[s:e] for s, e in w.words] for w in windows])
-        ):
+        for window, window_probs in zip(windows, probs):
             if not (window.continues and segments):
                 segments.append(Segment([], []))
                 raw_labels.append([])
@@ -109,7 +121,7 @@ class Extractor:
             segment = segments[-1]
             segment.windows.append(window)
             segment.words += window.owned
-            owned = probs[window.own_from : window.own_to]
+            owned = window_probs[window.own_from : window.own_to]
             top = owned.topk(min(2, owned.shape[-1]), dim=-1)
             raw_labels[-1] += [names[int(j)] for j in top.indices[:, 0]]
             raw_scores[-1] += top.values[:, 0].tolist()
@@ -129,15 +141,37 @@ class Extractor:
         ``segments``: the article's tagged segments when the caller already has them (evaluation
         scores them too), so the trigger tagger runs once per window.
         """
-        found = []
-        for segment in self.segments(text, words) if segments is None else segments:
-            for span in segment.spans:
-                start, end, trigger_text = char_span(text, segment.words, span)
-                found.append((Span(start, end, trigger_text), span.name, span.score, segment))
-        arguments = self.predict_arguments(text, [(trigger, etype) for trigger, etype, _, _ in found], words)
+        return self.predict_many([text], [words], None if segments is None else [segments])[0]
+
+    def predict_many(
+        self, texts: list[str], words: list | None = None, segments: list[list[Segment]] | None = None
+    ) -> list[list[Event]]:
+        """Events of several articles. Their trigger windows are tagged in shared batches, and so are
+        the argument tagger's per-trigger inputs: one forward per batch, whatever article it is from."""
+        words = words or [None] * len(texts)
+        segments = self.segments_many(texts, words) if segments is None else segments
+        found = []  # per article: (trigger span, type, score)
+        for text, article in zip(texts, segments):
+            found.append(
+                [
+                    (Span(*char_span(text, segment.words, span)), span.name, span.score)
+                    for segment in article
+                    for span in segment.spans
+                ]
+            )
+        if self.arguments is None:
+            arguments = [[[] for _ in triggers] for triggers in found]
+        else:
+            requests = [
+                (text, [(t, etype) for t, etype, _ in triggers], w) for text, triggers, w in zip(texts, found, words)
+            ]
+            arguments = [[args for args, _ in tagged] for tagged in self.tag_arguments_many(requests)]
         return [
-            Event(f"E{i}", etype, trigger, tuple(args), score)
-            for i, ((trigger, etype, score, _), args) in enumerate(zip(found, arguments), start=1)
+            [
+                Event(f"E{i}", etype, trigger, tuple(args), score)
+                for i, ((trigger, etype, score), args) in enumerate(zip(triggers, article_args), start=1)
+            ]
+            for triggers, article_args in zip(found, arguments)
         ]
 
     def predict_document(self, doc: Document) -> Document:
@@ -161,25 +195,32 @@ class Extractor:
         The input is built as in training (``hadath.arguments``): the window that owns the trigger,
         the trigger's words marked.
         """
+        return self.tag_arguments_many([(text, triggers, words)])[0]
+
+    def tag_arguments_many(self, requests: list[tuple[str, list[tuple[Span, str]], list | None]]) -> list[list]:
+        """``tag_arguments`` for several (text, triggers, words), every trigger's input in shared batches."""
         tagger, settings = self.arguments, self.settings
         reserved = reserve(self.schema, tagger.tokenizer, settings)
-        windows = document_windows(text, tagger.tokenizer, tagger.prep, reserved=reserved, words=words)
         inputs, contexts = [], []
-        for trigger, etype in triggers:
-            window_words = list(trigger_window(windows, trigger).words)
-            first, last = trigger_words(window_words, trigger)
-            texts = [text[s:e] for s, e in window_words]
-            inputs.append(argument_input(texts, first, last, etype, self.schema, settings, tagger.tokenizer))
-            contexts.append((window_words, first, last, etype))
-        out = []
-        for probs, (window_words, first, last, etype) in zip(tagger.distributions(inputs), contexts):
+        for number, (text, triggers, words) in enumerate(requests):
+            if not triggers:
+                continue
+            windows = document_windows(text, tagger.tokenizer, tagger.prep, reserved=reserved, words=words)
+            for trigger, etype in triggers:
+                window_words = list(trigger_window(windows, trigger).words)
+                first, last = trigger_words(window_words, trigger)
+                texts = [text[s:e] for s, e in window_words]
+                inputs.append(argument_input(texts, first, last, etype, self.schema, settings, tagger.tokenizer))
+                contexts.append((number, text, window_words, first, last, etype))
+        out: list[list] = [[] for _ in requests]
+        for probs, (number, text, window_words, first, last, etype) in zip(tagger.distributions(inputs), contexts):
             probs = unmark(list(probs), first, last, len(window_words))
             labels, scores = self._decode(probs, etype, range(first, last + 1))
             spans = [s for s in bio_to_spans(labels, scores) if not (s.first <= last and first <= s.last)]
             allowed = [s for s in spans if self.schema.allows(etype, s.name)]
             args = [Argument(s.name, Span(*char_span(text, window_words, s)), s.score) for s in allowed]
             labels = spans_to_bio(allowed, len(window_words))
-            out.append((args, {"words": window_words, "labels": labels, "dropped": len(spans) - len(allowed)}))
+            out[number].append((args, {"words": window_words, "labels": labels, "dropped": len(spans) - len(allowed)}))
         return out
 
     def _decode(self, probs: list, event_type: str, trigger: range) -> tuple[list[str], list[float]]:

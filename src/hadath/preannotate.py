@@ -27,6 +27,7 @@ from omegaconf import DictConfig
 
 from hadath.documents import Document
 from hadath.errors import UserError
+from hadath.feeds import iter_articles
 from hadath.inference import Extractor
 from hadath.io.atomic import atomic_write_text
 
@@ -35,33 +36,13 @@ NEAR = 0.9  # a word whose P(O) is below this is a near-threshold candidate
 
 
 def read_articles(path: str | Path) -> list[tuple[str, str]]:
-    """(id, text) of each article: a folder of .txt files, or a JSONL file with id and text per line."""
-    path = Path(path)
-    if path.is_dir():
-        files = sorted(path.glob("*.txt"))
-        if not files:
-            raise UserError(f"{path}: no .txt articles in this folder")
-        out = []
-        for file in files:
-            try:
-                out.append((file.stem, file.read_bytes().decode("utf-8")))
-            except UnicodeDecodeError as err:
-                raise UserError(f"{file}: not UTF-8 text (byte {err.start}); convert it to UTF-8 first") from None
-        return out
-    if not path.is_file():
-        raise UserError(f"articles not found: {path} (a folder of .txt files or a JSONL file)")
-    out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise UserError(f"{path}:{number}: invalid JSON ({err.msg})") from None
-        if not isinstance(raw, dict) or not isinstance(raw.get("text"), str) or raw.get("id") in (None, ""):
-            raise UserError(f'{path}:{number}: each line needs an "id" and a "text" (a string)')
-        out.append((str(raw["id"]), raw["text"]))
-    return out
+    """(id, text) of each article (``hadath.feeds``); an unusable one stops the run with its location."""
+    articles = []
+    for article in iter_articles(path):
+        if article.problem is not None and not article.empty:  # empty ones are skipped with a warning
+            raise UserError(article.problem)
+        articles.append((article.id, article.text))
+    return articles
 
 
 def uncertainty(segments) -> float:

@@ -50,6 +50,12 @@ def events_json(events, text: str | None = None) -> list[dict]:
 def predict(cfg: DictConfig) -> dict:
     from hadath.text.units import CODE_POINTS, UTF16
 
+    if cfg.get("articles") is not None:
+        if cfg.get("article") is not None:
+            raise UserError("give article=FILE (one article) or articles=DIR_OR_JSONL (a feed), not both")
+        return predict_feed(cfg)
+    if cfg.get("article") is None:
+        raise UserError("predict.py needs article=FILE (or - for stdin), or articles=DIR_OR_JSONL output=OUT.jsonl")
     if cfg.format not in ("json", "html"):
         raise UserError(f"format must be json or html, got {cfg.format!r}")
     if cfg.offsets not in ("codepoints", "utf16"):
@@ -72,3 +78,72 @@ def predict(cfg: DictConfig) -> dict:
     else:
         sys.stdout.write(rendered)
     return result
+
+
+def predict_feed(cfg: DictConfig) -> dict:
+    """``articles=DIR_OR_JSONL output=OUT.jsonl``: one result line per article, ``{"id", "offsets", "events"}``.
+
+    Articles go through the model ``feed_chunk`` at a time, their windows (and then their
+    triggers' argument inputs) batched together, longest first. Each chunk's lines are appended
+    and flushed to disk before the next chunk starts, so a run killed at any point restarts with
+    the same command where it stopped (``resume_position``); ``resume=false`` starts over. An
+    article that cannot be used (not UTF-8, empty, a bad JSONL line) is reported with its id and
+    location, skipped, and counted in the summary.
+    """
+    import logging
+    import os
+
+    from tqdm.auto import tqdm
+
+    from hadath.feeds import count_articles, iter_articles, resume_position
+    from hadath.text.units import CODE_POINTS
+
+    log = logging.getLogger("hadath.predict")
+    if not cfg.get("output"):
+        raise UserError("a feed needs output=OUT.jsonl (one line of events per article)")
+    if cfg.format != "json":
+        raise UserError("a feed is written as JSON lines; format=html is for one article")
+    output = Path(cfg.output)
+    if not cfg.get("resume", True) and output.exists():
+        output.unlink()
+    done = resume_position(output)
+    extractor = Extractor.from_pretrained(
+        cfg.checkpoint, batch_size=cfg.batch_size, device=cfg.get("device"), decoding=cfg.get("decoding")
+    )
+    counts = {"articles": 0, "events": 0, "skipped": 0, "already done": 0}
+    output.parent.mkdir(parents=True, exist_ok=True)
+    bar = tqdm(total=count_articles(cfg.articles), desc="predict", unit="article")
+    with output.open("a", encoding="utf-8") as out:
+        chunk: list = []
+
+        def flush() -> None:
+            events = extractor.predict_many([a.text for a in chunk])
+            for article, found in zip(chunk, events):
+                line = {"id": article.id, "offsets": CODE_POINTS, "events": events_json(found)}
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                counts["events"] += len(found)
+            out.flush()
+            os.fsync(out.fileno())
+            counts["articles"] += len(chunk)
+            bar.update(len(chunk))
+            chunk.clear()
+
+        for article in iter_articles(cfg.articles):
+            if article.problem is not None:
+                log.warning("article %s skipped: %s", article.id, article.problem)
+                print(f"skipped article {article.id}: {article.problem}", file=sys.stderr)
+                counts["skipped"] += 1
+                bar.update(1)
+            elif article.id in done:
+                counts["already done"] += 1
+                bar.update(1)
+            else:
+                chunk.append(article)
+                if len(chunk) >= cfg.feed_chunk:
+                    flush()
+        if chunk:
+            flush()
+    bar.close()
+    summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+    print(f"{summary}; written to {output}", file=sys.stderr)
+    return counts

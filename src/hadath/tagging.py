@@ -41,9 +41,13 @@ class Tagger:
         self.model.eval()
         device = next(self.model.parameters()).device
         outside = self.labels.index("O")
-        results = []
-        for i in range(0, len(word_lists), self.batch_size):
-            batch = [[self.prep.normalize(w) for w in words] for words in word_lists[i : i + self.batch_size]]
+        # Longest first, so each batch holds lists of similar length and little padding;
+        # results come back in the order given.
+        order = sorted(range(len(word_lists)), key=lambda i: -len(word_lists[i]))
+        results: list = [None] * len(word_lists)
+        for b in range(0, len(order), self.batch_size):
+            chosen = order[b : b + self.batch_size]
+            batch = [[self.prep.normalize(w) for w in word_lists[i]] for i in chosen]
             enc = self.tokenizer(
                 batch,
                 is_split_into_words=True,
@@ -53,7 +57,7 @@ class Tagger:
                 return_tensors="pt",
             )
             probs = self.model(**{k: v.to(device) for k, v in enc.items()}).logits.float().softmax(-1).cpu()
-            for row, words in enumerate(batch):
+            for row, (index, words) in enumerate(zip(chosen, batch)):
                 word_probs = torch.zeros(len(words), probs.shape[-1])
                 word_probs[:, outside] = 1.0
                 seen = set()
@@ -62,5 +66,5 @@ class Tagger:
                         continue
                     seen.add(wid)
                     word_probs[wid] = probs[row, pos]
-                results.append(word_probs)
+                results[index] = word_probs
         return results
