@@ -58,6 +58,7 @@ def feed(tmp_path, mini):
     return folder
 
 
+@pytest.mark.slow
 def test_a_feed_folder_gives_one_line_per_article_and_skips_bad_ones(trained, feed, tmp_path):
     out = tmp_path / "events.jsonl"
     done = run_feed(trained[1], feed, out, "feed_chunk=5")
@@ -76,6 +77,7 @@ def test_a_feed_folder_gives_one_line_per_article_and_skips_bad_ones(trained, fe
     assert "predict: 100%" in done.stderr  # the progress bar
 
 
+@pytest.mark.slow
 def test_a_killed_feed_run_resumes_where_it_stopped(trained, feed, tmp_path):
     full = tmp_path / "full.jsonl"
     assert run_feed(trained[1], feed, full).returncode == 0

@@ -35,6 +35,7 @@ def shared(tmp_path_factory, _tiny_cache, mini):
     return train(cfg), Path(out) / "checkpoint"
 
 
+@pytest.mark.slow
 def test_joint_training_learns_both_taggers_and_the_checkpoint_holds_the_encoder_once(shared, mini):
     results, checkpoint = shared
     report = results["dev_report"]
@@ -49,6 +50,7 @@ def test_joint_training_learns_both_taggers_and_the_checkpoint_holds_the_encoder
     assert meta["arguments"]["shared_encoder"] is True and meta["arguments"]["decoding"] == "viterbi"
 
 
+@pytest.mark.slow
 def test_a_reloaded_shared_checkpoint_predicts_the_same_events_with_one_encoder_in_memory(shared, mini):
     _, checkpoint = shared
     extractor = Extractor.from_pretrained(checkpoint)
@@ -67,6 +69,7 @@ def test_a_reloaded_shared_checkpoint_predicts_the_same_events_with_one_encoder_
     assert len(gold_args & found) >= 0.9 * len(gold_args)
 
 
+@pytest.mark.slow
 def test_a_role_head_that_does_not_fit_the_encoder_is_refused(shared, tmp_path):
     import shutil
 
