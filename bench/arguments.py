@@ -44,6 +44,7 @@ VARIANTS: dict[str, tuple[str, list[str]]] = {
     "baseline": ("news-small", []),
     "prompt": ("news-small", ["arguments.prompt=true"]),
     "marker-init": ("news-small", ["arguments.marker_init=triggers"]),
+    "prompt+marker-init": ("news-small", ["arguments.prompt=true", "arguments.marker_init=triggers"]),
     "o-weight-0.3": ("news-small", ["arguments.o_weight=0.3"]),
     "packed-window": ("news-small", ["preprocessing.pack_sentences=true"]),
     "lr-1e-4": ("news-small", ["trainer.learning_rate=1e-4"]),
