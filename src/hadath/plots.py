@@ -84,11 +84,15 @@ def training_curves(histories: dict[str, list[dict]], out: Path) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
     for name, history in histories.items():
         loss = [(h["epoch"], h["loss"]) for h in history if "loss" in h and "epoch" in h]
-        dev = [(h["epoch"], h["eval_f1"]) for h in history if "eval_f1" in h]
         if loss:
             left.plot(*zip(*loss), marker="o", label=name)
-        if dev:
-            right.plot(*zip(*dev), marker="o", label=name)
+        # a joint run also logs each head's dev F1 beside the mean it keeps the best epoch by
+        for key, label in (("eval_f1", name), ("eval_triggers_f1", "triggers"), ("eval_arguments_f1", "arguments")):
+            dev = [(h["epoch"], h[key]) for h in history if key in h]
+            if dev and not (key == "eval_f1" and name == "joint"):
+                right.plot(*zip(*dev), marker="o", label=label if name != "joint" else f"{label} (joint)")
+            elif dev:
+                right.plot(*zip(*dev), marker=".", linestyle="--", label="mean (joint, kept by)")
     left.set(title="training loss", xlabel="epoch", ylabel="cross-entropy")
     right.set(title="dev F1 (the score the best epoch is kept by)", xlabel="epoch", ylabel="F1", ylim=(0, 1))
     for axis in (left, right):
