@@ -80,20 +80,28 @@ def trained(run_dir: Path, args: list[str]) -> float:
     return float(minutes_file.read_text())
 
 
-def train_variant(name: str, epochs: int | None) -> tuple[Path, float]:
-    """The variant's checkpoint and the minutes to train both of its taggers."""
+def variant_overrides(name: str, epochs: int | None = None) -> list[str]:
+    """The train.py overrides of a variant (without the run folder and the trigger tagger it reuses)."""
     encoder, overrides = VARIANTS[name]
     # Every row keeps the epoch argmax decoding scores best on dev, so that both decodings are
     # scored on the same weights.
     common = [f"experiment={ENCODERS[encoder]}", "data=all", "arguments.decoding=argmax"]
     if epochs:
         common.append(f"trainer.num_train_epochs={epochs}")
+    return common + overrides if SHARED in overrides else [*common, "task=arguments", *overrides]
+
+
+def train_variant(name: str, epochs: int | None) -> tuple[Path, float]:
+    """The variant's checkpoint and the minutes to train both of its taggers."""
+    encoder, overrides = VARIANTS[name]
+    args = variant_overrides(name, epochs)
     if SHARED in overrides:
-        minutes = trained(OUT / encoder / name, common + overrides)
+        minutes = trained(OUT / encoder / name, args)
         return OUT / encoder / name / "checkpoint", minutes
+    common = [a for a in args if a not in overrides and a != "task=arguments"]
     trigger_minutes = trained(OUT / encoder / "triggers", [*common, "task=triggers"])
     triggers = OUT / encoder / "triggers" / "checkpoint"
-    minutes = trained(OUT / encoder / name, [*common, "task=arguments", f"task.triggers_from={triggers}", *overrides])
+    minutes = trained(OUT / encoder / name, [*args, f"task.triggers_from={triggers}"])
     return OUT / encoder / name / "checkpoint", trigger_minutes + minutes
 
 

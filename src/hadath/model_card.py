@@ -108,6 +108,7 @@ def checkpoint_card(
             f"| roles given gold triggers, micro | {report['roles']['micro']['f1']:.3f} | "
             f"{_ci(intervals, 'roles', 'micro')} |"
         )
+    if "events" in report:
         for level in ("TI", "TC", "AI", "AC"):
             lines.append(
                 f"| event level {level} | {report['events'][level]['f1']:.3f} | {_ci(intervals, 'events', level)} |"
