@@ -50,10 +50,6 @@ VARIANTS: dict[str, tuple[str, list[str]]] = {
     "packed-window": ("news-small", ["preprocessing.pack_sentences=true"]),
     "lr-1e-4": ("news-small", ["trainer.learning_rate=1e-4"]),
     "shared-encoder": ("news-small", ["task=events", "arguments.shared_encoder=true"]),
-    "shared+prompt+marker-init": (
-        "news-small",
-        ["task=events", "arguments.shared_encoder=true", "arguments.prompt=true", "arguments.marker_init=triggers"],
-    ),
     "tiny": ("tiny", []),
 }
 SHARED = "arguments.shared_encoder=true"
