@@ -162,8 +162,8 @@ def main() -> None:
     args = parser.parse_args()
     started = time.time()
     if args.list:
-        for name, (encoder, overrides) in VARIANTS.items():
-            print(f"{name:<16}{encoder:<12}{' '.join(overrides) or '(the defaults)'}")
+        for name, (encoder, _) in VARIANTS.items():
+            print(f"{name:<20}{encoder:<12}{' '.join(variant_overrides(name, args.epochs))}")
         return
     names = args.only.split(",") if args.only else list(VARIANTS)
     unknown = [n for n in names if n not in VARIANTS]
