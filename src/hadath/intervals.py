@@ -22,6 +22,11 @@ from hadath.documents import Document
 COUNTS = ("tp", "n_pred", "n_gold")
 
 
+def interval_text(interval: list[float] | None, missing: str = "") -> str:
+    """An interval as every report prints it: ``0.425–0.529``; ``missing`` where there is none."""
+    return f"{interval[0]:.3f}–{interval[1]:.3f}" if interval else missing
+
+
 def label_counts(gold: list[list[str]], pred: list[list[str]], mode: str = "strict") -> dict[str, np.ndarray]:
     """``{label: [tp, n_pred, n_gold]}`` and ``"micro"`` for one document's rows of word labels,
     counted on the entities seqeval counts in ``mode`` (``hadath.metrics.MODES``)."""

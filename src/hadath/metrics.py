@@ -251,6 +251,8 @@ def _complete(table: dict[str, dict], levels: tuple[str, ...]) -> dict[str, dict
 def format_event_table(scores: dict, intervals: dict | None = None) -> str:
     """A fixed-width console table of a ``score_events`` result: levels, then F1 per event type;
     with ``intervals`` (``{level: [low, high]}``) a 95% interval column for F1."""
+    from hadath.intervals import interval_text
+
     header = f"{'level':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'gold':>8}{'pred':>8}{'tp':>8}"
     lines = [header + ("  95% CI" if intervals is not None else "")]
     for level in [*LEVELS, "AI_unattached", "AC_unattached", "AC_overlap"]:
@@ -260,8 +262,7 @@ def format_event_table(scores: dict, intervals: dict | None = None) -> str:
         interval = (intervals or {}).get(level)
         lines.append(
             f"{level:<20}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}"
-            f"{m['n_gold']:>8d}{m['n_pred']:>8d}{m['tp']:>8d}"
-            + (f"  {interval[0]:.3f}-{interval[1]:.3f}" if interval else "")
+            f"{m['n_gold']:>8d}{m['n_pred']:>8d}{m['tp']:>8d}" + (f"  {interval_text(interval)}" if interval else "")
         )
     lines += ["", f"{'event type':<20}{'TC f1':>10}{'AC f1':>10}{'gold ev':>10}{'gold arg':>10}"]
     for name, m in scores.get("per_type", {}).items():

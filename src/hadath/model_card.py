@@ -39,8 +39,9 @@ def _files(node) -> str:
 
 
 def _ci(intervals: dict, section: str, key: str) -> str:
-    interval = intervals.get(section, {}).get(key)
-    return f"{interval[0]:.3f}–{interval[1]:.3f}" if interval else "n/a"
+    from hadath.intervals import interval_text
+
+    return interval_text(intervals.get(section, {}).get(key), missing="n/a")
 
 
 def checkpoint_card(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hadath.intervals import interval_text
+
 
 def label_table(title: str, section: dict, intervals: dict | None = None) -> str:
     """A fixed-width table of per-label precision, recall, F1 and support, then micro and macro rows;
@@ -20,7 +22,7 @@ def label_table(title: str, section: dict, intervals: dict | None = None) -> str
             lines.append("-" * 62)
         line = f"{label:<22}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}{m['support']:>10d}"
         interval = (intervals or {}).get("micro" if label == "micro avg" else label)
-        lines.append(line + (f"  {interval[0]:.3f}-{interval[1]:.3f}" if interval else ""))
+        lines.append(line + (f"  {interval_text(interval)}" if interval else ""))
     return "\n".join(lines)
 
 
@@ -72,8 +74,7 @@ def format_report(report: dict) -> str:
 
 
 def _ci(intervals: dict | None, key: str) -> str:
-    interval = (intervals or {}).get(key)
-    return f"{interval[0]:.3f}–{interval[1]:.3f}" if interval else ""
+    return interval_text((intervals or {}).get(key))
 
 
 def report_markdown(report: dict) -> str:

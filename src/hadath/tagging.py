@@ -21,19 +21,6 @@ class Tagger:
         id2label = self.model.config.id2label
         return [id2label[i] for i in range(len(id2label))]
 
-    def tag(self, word_lists: list[list[str]]) -> list[tuple[list[str], list[float]]]:
-        """Label and probability of each word (argmax of its first sub-token), for each list of words.
-
-        Words the tokenizer turns into no sub-token (or that fall past the
-        model's length) get ``O`` with probability 1.
-        """
-        labels = self.labels
-        out = []
-        for probs in self.distributions(word_lists):
-            best = probs.argmax(-1)
-            out.append(([labels[int(j)] for j in best], [float(probs[i, j]) for i, j in enumerate(best)]))
-        return out
-
     @torch.no_grad()
     def distributions(self, word_lists: list[list[str]]) -> list[torch.Tensor]:
         """For each list of words, a (words x labels) tensor of label probabilities from each word's
