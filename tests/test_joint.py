@@ -1,7 +1,6 @@
 """One encoder for both taggers (arguments.shared_encoder=true): joint training, save and load."""
 
 import json
-from pathlib import Path
 
 import pytest
 from safetensors import safe_open
@@ -16,23 +15,9 @@ from hadath.training import train
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory, _tiny_cache, mini):
-    """Both taggers on one encoder, overfitted on the six mini documents (train = dev)."""
-    out = tmp_path_factory.mktemp("joint")
-    cfg = compose(
-        "train",
-        [
-            f"paths.output_dir={out}",
-            "model=tiny",
-            "task=events",
-            "debug=overfit",
-            f"data.train={mini}",
-            "trainer.per_device_train_batch_size=4",
-            "arguments.shared_encoder=true",
-            "arguments.decoding=viterbi",
-        ],
-    )
-    return train(cfg), Path(out) / "checkpoint"
+def shared(trained):
+    """The session's overfitted tiny run: task=events shares one encoder and decodes with Viterbi by default."""
+    return trained
 
 
 @pytest.mark.slow
