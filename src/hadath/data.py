@@ -84,7 +84,7 @@ def trigger_rows(
             labels = bio_word_labels(words, spans, stats, doc.id, doc.text)
             rows.append(
                 {
-                    "words": [prep.normalize(doc.text[s:e]) for s, e in words],
+                    "words": prep.model_words(doc.text, words),
                     "word_labels": [label2id[x] if x else -100 for x in labels],
                 }
             )
@@ -114,7 +114,7 @@ def argument_rows(
             marked_ids = ids[:first] + [-100] + ids[first : last + 1] + [-100] + ids[last + 1 :]
             for i in range(first + 1, last + 2):  # the trigger's own words are never an argument
                 marked_ids[i] = -100 if marked_ids[i] == -100 else label2id["O"]
-            texts = [prep.normalize(doc.text[s:e]) for s, e in words]
+            texts = prep.model_words(doc.text, words)
             model_words = argument_input(texts, first, last, event.type, schema, settings, tokenizer)
             marked_ids += [-100] * (len(model_words) - len(marked_ids))  # the prompt is never labelled
             rows.append({"words": model_words, "word_labels": marked_ids})

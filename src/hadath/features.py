@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from hadath.decoding import LabelledSpan, mark_span
 from hadath.text import Window, make_windows, normalize_word
+from hadath.text.normalize import normalize_text
 from hadath.text.words import WordSpan
 
 IGNORE = -100
@@ -36,6 +38,16 @@ class Preprocessing:
     strip_tatweel: bool
     strip_diacritics: bool
     latin_digits: bool
+    normalizer: str = "hadath"  # the model family's text preparation (hadath.text.normalize); older checkpoints: hadath
+
+    def __post_init__(self) -> None:
+        from hadath.errors import UserError
+        from hadath.text.normalize import FAMILIES
+
+        if self.normalizer not in FAMILIES:
+            raise UserError(
+                f"preprocessing.normalizer={self.normalizer!r} is not known; choose one of {', '.join(FAMILIES)}"
+            )
 
     @classmethod
     def from_train_config(cls, model: str = "tiny", **changes) -> Preprocessing:
@@ -48,8 +60,25 @@ class Preprocessing:
         return cls(**settings | changes)
 
     def normalize(self, word: str) -> str:
-        out = normalize_word(word, self.strip_tatweel, self.strip_diacritics, self.latin_digits)
-        return out or word  # a word of only marks keeps its raw form rather than vanish
+        """The form of one word the tokenizer sees (training and prediction both come through here)."""
+        return _normalized(word, self.normalizer, self.strip_tatweel, self.strip_diacritics, self.latin_digits)
+
+    def model_words(self, text: str, words: list[WordSpan] | tuple[WordSpan, ...]) -> list[str]:
+        """The normalised words the model reads for the word spans ``words`` of ``text``."""
+        return [self.normalize(text[s:e]) for s, e in words]
+
+
+@lru_cache(maxsize=200_000)
+def _normalized(word: str, normalizer: str, strip_tatweel: bool, strip_diacritics: bool, latin_digits: bool) -> str:
+    if normalizer == "hadath":
+        out = normalize_word(word, strip_tatweel, strip_diacritics, latin_digits)
+    else:
+        out = normalize_text(word, normalizer).text
+        if normalizer == "arabert-v2" and out:
+            from hadath.text.farasa import segment
+
+            out = segment(out)
+    return out or word  # a word the rules empty (only marks, an emoji) keeps its raw form rather than vanish
 
 
 @dataclass
@@ -129,7 +158,7 @@ def token_costs(text: str, tokenizer, prep: Preprocessing, words: list[WordSpan]
     spans = word_spans(text) if words is None else words
     if not spans:
         return {}
-    pieces = tokenizer([prep.normalize(text[s:e]) for s, e in spans], add_special_tokens=False)["input_ids"]
+    pieces = tokenizer(prep.model_words(text, spans), add_special_tokens=False)["input_ids"]
     return {span: len(ids) for span, ids in zip(spans, pieces)}
 
 

@@ -102,7 +102,8 @@ class Extractor:
             document_windows(text, self.triggers.tokenizer, self.triggers.prep, words=w)
             for text, w in zip(texts, words)
         ]
-        flat = [[text[s:e] for s, e in window.words] for text, ws in zip(texts, windows) for window in ws]
+        prep = self.triggers.prep
+        flat = [prep.model_words(text, window.words) for text, ws in zip(texts, windows) for window in ws]
         probs = iter(self.triggers.distributions(flat))
         return [self._assemble(ws, [next(probs) for _ in ws]) for ws in windows]
 
@@ -209,7 +210,7 @@ class Extractor:
             for trigger, etype in triggers:
                 window_words = list(trigger_window(windows, trigger).words)
                 first, last = trigger_words(window_words, trigger)
-                texts = [text[s:e] for s, e in window_words]
+                texts = tagger.prep.model_words(text, window_words)
                 inputs.append(argument_input(texts, first, last, etype, self.schema, settings, tagger.tokenizer))
                 contexts.append((number, text, window_words, first, last, etype))
         out: list[list] = [[] for _ in requests]

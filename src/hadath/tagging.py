@@ -23,8 +23,9 @@ class Tagger:
 
     @torch.no_grad()
     def distributions(self, word_lists: list[list[str]]) -> list[torch.Tensor]:
-        """For each list of words, a (words x labels) tensor of label probabilities from each word's
-        first sub-token; a word with no sub-token in the window is ``O`` with probability 1."""
+        """For each list of model words (normalised, as ``Preprocessing.model_words`` gives them, with any
+        markers), a (words x labels) tensor of label probabilities from each word's first sub-token;
+        a word with no sub-token in the window is ``O`` with probability 1."""
         self.model.eval()
         device = next(self.model.parameters()).device
         outside = self.labels.index("O")
@@ -34,7 +35,7 @@ class Tagger:
         results: list = [None] * len(word_lists)
         for b in range(0, len(order), self.batch_size):
             chosen = order[b : b + self.batch_size]
-            batch = [[self.prep.normalize(w) for w in word_lists[i]] for i in chosen]
+            batch = [word_lists[i] for i in chosen]
             enc = self.tokenizer(
                 batch,
                 is_split_into_words=True,

@@ -48,7 +48,7 @@ def train(cfg: DictConfig) -> dict:
     schema, splits = load_splits(cfg)
     check_settings(cfg.preprocessing, [f.name for f in dataclasses.fields(Preprocessing)], "preprocessing")
     check_settings(cfg.trainer, training_argument_names(), "trainer")
-    check_settings(cfg.model, ["name_or_path", "max_length", "finetune", "tiny", "scratch"], "model")
+    check_settings(cfg.model, ["name_or_path", "max_length", "normalizer", "finetune", "tiny", "scratch"], "model")
     check_settings(cfg.model.get("finetune") or {}, FINETUNE_KEYS, "model.finetune")
     check_settings(
         cfg.data, ["format", "train", "dev", "test", "options", "dir"], "data"
