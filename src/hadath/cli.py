@@ -58,6 +58,14 @@ def _preannotate(cfg: DictConfig) -> None:
         run(cfg)
 
 
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="serve")
+def _serve(cfg: DictConfig) -> None:
+    from hadath.serve import serve as run
+
+    with user_errors():
+        run(cfg)
+
+
 def train() -> None:
     """``hadath-train``: fine-tune the taggers (configs/train.yaml)."""
     check_overrides("train")
@@ -86,3 +94,9 @@ def preannotate() -> None:
     """``hadath-preannotate`` / ``python -m hadath.preannotate``: predictions for annotators (configs/preannotate.yaml)."""
     check_overrides("preannotate")
     _preannotate()
+
+
+def serve() -> None:
+    """``hadath-serve`` / ``python -m hadath.serve``: an HTTP service over a checkpoint (configs/serve.yaml)."""
+    check_overrides("serve")
+    _serve()

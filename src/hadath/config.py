@@ -65,11 +65,11 @@ def check_overrides(config_name: str, argv: list[str] | None = None) -> None:
         for part in key.split("."):
             if not OmegaConf.is_dict(node):
                 break  # a value with a sub-key: left to Hydra
-            if part not in node:
+            if part not in node.keys():  # `in node` is False for a key whose value is ??? (required)
                 if path or part not in _group_names():
                     _unknown_key(".".join([*path, part]), [str(k) for k in node.keys()], path)
                 break
-            node, path = node[part], [*path, part]
+            node, path = node._get_node(part), [*path, part]
 
 
 def _unknown_key(key: str, siblings: list[str], path: list[str]) -> None:
