@@ -227,3 +227,33 @@ def test_every_argument_ablation_variant_composes_into_valid_settings():
         key = (encoder, repr(settings), cfg.preprocessing.pack_sentences, cfg.trainer.learning_rate)
         assert key not in seen, name
         seen.add(key)
+
+
+def test_mixed_precision_the_machine_cannot_do_is_one_clear_line(tmp_path):
+    import torch
+
+    from hadath.config import compose
+    from hadath.errors import UserError
+    from hadath.training import check_precision
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    gpu = compose("train", ["trainer=gpu", f"paths.output_dir={tmp_path}"])
+    with pytest.raises(UserError, match=r"trainer.bf16=true on a GPU, but this machine has none .* use trainer=cpu"):
+        check_precision(gpu.trainer)
+    fp16 = compose("train", ["trainer=gpu-fp16"])
+    with pytest.raises(UserError, match=r"trainer.fp16=true on a GPU, but this machine has none"):
+        check_precision(fp16.trainer)
+    cpu_fp16 = compose("train", ["trainer.fp16=true"])
+    with pytest.raises(UserError, match=r"trainer.fp16=true needs a GPU, but trainer.use_cpu=true"):
+        check_precision(cpu_fp16.trainer)
+    check_precision(compose("train", ["trainer.bf16=true"]).trainer)  # bf16 on CPU: the Trainer can
+
+
+@pytest.mark.parametrize("name", ["cpu-2proc", "gpu-1", "gpu-multi", "fsdp", "deepspeed-zero2"])
+def test_accelerate_configs_are_ones_accelerate_reads(name):
+    from accelerate.commands.config.config_args import load_config_from_file
+
+    config = load_config_from_file(str(ROOT / "configs" / "accelerate" / f"{name}.yaml"))
+    assert config.compute_environment.value == "LOCAL_MACHINE"
+    assert config.distributed_type.value in ("MULTI_CPU", "NO", "MULTI_GPU", "FSDP", "DEEPSPEED")

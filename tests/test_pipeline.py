@@ -459,3 +459,32 @@ def test_preannotate_names_a_bad_article_line(trained, tmp_path):
     assert (
         done.stderr.strip().splitlines()[-1] == f'error: {articles}:2: each line needs an "id" and a "text" (a string)'
     )
+
+
+@pytest.mark.slow
+def test_two_process_training_through_accelerate_launch(tmp_path, mini):
+    accelerate = Path(sys.executable).with_name("accelerate")
+    done = subprocess.run(
+        [
+            str(accelerate),
+            "launch",
+            "--config_file",
+            str(ROOT / "configs" / "accelerate" / "cpu-2proc.yaml"),
+            "train.py",
+            "model=tiny",
+            "trainer=ddp-cpu",
+            "task=events",
+            "debug=fdr",
+            f"data.train={mini}",
+            f"data.dev={mini}",
+            f"hydra.run.dir={tmp_path}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, HF_HUB_OFFLINE="1"),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "checkpoint" / "arguments" / "model.safetensors").is_file()
+    assert json.loads((tmp_path / "checkpoint" / "dev_report.json").read_text())["documents"] == 6

@@ -66,6 +66,14 @@ def _serve(cfg: DictConfig) -> None:
         run(cfg)
 
 
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="export")
+def _export(cfg: DictConfig) -> None:
+    from hadath.export import main as run
+
+    with user_errors():
+        run(cfg)
+
+
 def train() -> None:
     """``hadath-train``: fine-tune the taggers (configs/train.yaml)."""
     check_overrides("train")
@@ -100,3 +108,9 @@ def serve() -> None:
     """``hadath-serve`` / ``python -m hadath.serve``: an HTTP service over a checkpoint (configs/serve.yaml)."""
     check_overrides("serve")
     _serve()
+
+
+def export() -> None:
+    """``hadath-export`` / ``python -m hadath.export``: ONNX graphs of a checkpoint's taggers (configs/export.yaml)."""
+    check_overrides("export")
+    _export()

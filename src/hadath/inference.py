@@ -67,9 +67,15 @@ class Extractor:
 
     @classmethod
     def from_pretrained(
-        cls, checkpoint: str | Path, batch_size: int = 32, device: str | None = None, decoding: str | None = None
+        cls,
+        checkpoint: str | Path,
+        batch_size: int = 32,
+        device: str | None = None,
+        decoding: str | None = None,
+        runtime: str = "torch",
     ) -> Extractor:
-        """Load a checkpoint; ``decoding`` (argmax | viterbi) overrides the argument decoding it was trained with."""
+        """Load a checkpoint; ``decoding`` (argmax | viterbi) overrides the argument decoding it was trained
+        with; ``runtime`` (onnx | onnx-int8) runs the graphs ``hadath.export`` wrote instead of PyTorch."""
         checkpoint = Path(checkpoint)
         held = stages(checkpoint)
         triggers, meta = load_tagger(checkpoint, batch_size, device)
@@ -88,7 +94,12 @@ class Extractor:
                 arguments = Tagger(head, triggers.tokenizer, prep, batch_size)
             else:
                 arguments, _ = load_tagger(folder, batch_size, device)
-        return cls(triggers, Schema.from_dict(meta["schema"], source=str(checkpoint)), arguments, settings)
+        extractor = cls(triggers, Schema.from_dict(meta["schema"], source=str(checkpoint)), arguments, settings)
+        if runtime != "torch":
+            from hadath.export import use_onnx
+
+            use_onnx(extractor, checkpoint, runtime)
+        return extractor
 
     # -- triggers ---------------------------------------------------------------------------------
     def segments(self, text: str, words: list[tuple[int, int]] | None = None) -> list[Segment]:

@@ -62,7 +62,11 @@ def predict(cfg: DictConfig) -> dict:
         raise UserError(f"offsets must be codepoints or utf16, got {cfg.offsets!r}")
     text = read_article(str(cfg.article))
     extractor = Extractor.from_pretrained(
-        cfg.checkpoint, batch_size=cfg.batch_size, device=cfg.get("device"), decoding=cfg.get("decoding")
+        cfg.checkpoint,
+        batch_size=cfg.batch_size,
+        device=cfg.get("device"),
+        decoding=cfg.get("decoding"),
+        runtime=cfg.get("runtime", "torch"),
     )
     events = extractor.predict(text)
     result = {"offsets": CODE_POINTS, "events": events_json(events)}
@@ -108,7 +112,11 @@ def predict_feed(cfg: DictConfig) -> dict:
         output.unlink()
     done = resume_position(output)
     extractor = Extractor.from_pretrained(
-        cfg.checkpoint, batch_size=cfg.batch_size, device=cfg.get("device"), decoding=cfg.get("decoding")
+        cfg.checkpoint,
+        batch_size=cfg.batch_size,
+        device=cfg.get("device"),
+        decoding=cfg.get("decoding"),
+        runtime=cfg.get("runtime", "torch"),
     )
     counts = {"articles": 0, "events": 0, "skipped": 0, "already done": 0}
     output.parent.mkdir(parents=True, exist_ok=True)

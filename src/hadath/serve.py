@@ -184,7 +184,11 @@ def serve(cfg) -> None:
         raise UserError(f"the service needs {err.name}: pip install 'hadath[serve]' (FastAPI and uvicorn)") from None
 
     extractor = Extractor.from_pretrained(
-        cfg.checkpoint, batch_size=cfg.batch_size, device=cfg.get("device"), decoding=cfg.get("decoding")
+        cfg.checkpoint,
+        batch_size=cfg.batch_size,
+        device=cfg.get("device"),
+        decoding=cfg.get("decoding"),
+        runtime=cfg.get("runtime", "torch"),
     )
     limits = Limits(**{k: cfg.limits[k] for k in Limits.__dataclass_fields__})
     if cfg.offsets not in ("codepoints", "utf16"):

@@ -27,7 +27,7 @@ class Tagger:
         markers), a (words x labels) tensor of label probabilities from each word's first sub-token;
         a word with no sub-token in the window is ``O`` with probability 1."""
         self.model.eval()
-        device = next(self.model.parameters()).device
+        device = model_device(self.model)
         outside = self.labels.index("O")
         # Longest first, so each batch holds lists of similar length and little padding;
         # results come back in the order given.
@@ -56,3 +56,9 @@ class Tagger:
                     word_probs[wid] = probs[row, pos]
                 results[index] = word_probs
         return results
+
+
+def model_device(model) -> torch.device:
+    """Where ``model`` runs: its ``device`` (transformers models, ONNX sessions), else its parameters'."""
+    device = getattr(model, "device", None)
+    return device if isinstance(device, torch.device) else next(model.parameters()).device

@@ -55,12 +55,15 @@ def train(cfg: DictConfig) -> dict:
     )  # dir: a folder the splits name
     check_settings(cfg.task, ["stages", "triggers_from"], "task")
     check_settings(cfg.arguments, [f.name for f in dataclasses.fields(ArgumentSettings)], "arguments")
+    check_precision(cfg.trainer)
     prep = Preprocessing(**cfg.preprocessing)
     settings = ArgumentSettings(**cfg.arguments)
     base = base_model_path(cfg.model, splits["train"])
     checkpoint = Path(cfg.paths.output_dir) / "checkpoint"
     staging = checkpoint.with_name("checkpoint.partial")  # renamed to checkpoint/ once complete
-    shutil.rmtree(staging, ignore_errors=True)
+    check_resume(Path(cfg.paths.output_dir), bool(cfg.get("resume", False)))
+    if not cfg.get("resume", False):
+        shutil.rmtree(staging, ignore_errors=True)
     results: dict = {"checkpoint": str(checkpoint)}
     histories: dict[str, list] = {}  # each Trainer's log history: loss and dev F1 per epoch
     is_main = True
@@ -73,14 +76,28 @@ def train(cfg: DictConfig) -> dict:
         results |= staged
     for stage in [] if settings.shared_encoder else cfg.task.stages:
         out = stage_dir(staging, stage)
+        done = Path(cfg.paths.output_dir) / "trainer" / f"{stage}.done.json"
+        if cfg.get("resume", False) and done.is_file() and (out / "hadath.json").is_file():
+            log.info("resume: the %s tagger was complete before the interruption; kept", stage)
+            finished = json.loads(done.read_text())
+            results[stage], histories[stage] = finished["metrics"], finished["history"]
+            continue
         metrics, is_main, histories[stage] = train_stage(stage, base, schema, splits, prep, settings, cfg, out)
         results[stage] = metrics
+        if is_main and len(cfg.task.stages) > 1:  # what a resumed run needs to skip this stage
+            done.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(done, json.dumps({"metrics": metrics, "history": histories[stage]}))
     if is_main:
         write_checkpoint_extras(staging, cfg, schema, prep)
         if checkpoint.exists():
             log.warning("replacing the checkpoint of an earlier run in %s", checkpoint)
             shutil.rmtree(checkpoint)
         staging.rename(checkpoint)
+        for done in (Path(cfg.paths.output_dir) / "trainer").glob("*.done.json"):
+            done.unlink()
+        trainer_dir = Path(cfg.paths.output_dir) / "trainer"
+        if trainer_dir.is_dir() and not any(trainer_dir.iterdir()):
+            trainer_dir.rmdir()
         results["dev_report"] = dev_report(checkpoint, splits["dev"], cfg)
         write_curves(Path(cfg.paths.output_dir), histories)
         from hadath.model_card import write_card
@@ -99,6 +116,53 @@ def train(cfg: DictConfig) -> dict:
         for warning in learned_nothing(results["dev_report"], cfg):
             log.warning(warning)
     return results
+
+
+def check_precision(trainer: DictConfig) -> None:
+    """One line, before any data work, when the machine cannot train in the precision asked for."""
+    import torch
+
+    bf16, fp16 = bool(trainer.get("bf16")), bool(trainer.get("fp16"))
+    if bf16 and fp16:
+        raise UserError("trainer.bf16 and trainer.fp16 are both true: choose one")
+    if not (bf16 or fp16) or trainer.get("use_cpu"):
+        if fp16:
+            raise UserError("trainer.fp16=true needs a GPU, but trainer.use_cpu=true: use trainer.bf16=true on CPU")
+        return
+    if not torch.cuda.is_available():
+        raise UserError(
+            f"trainer.{'bf16' if bf16 else 'fp16'}=true on a GPU, but this machine has none (torch.cuda.is_available() "
+            "is False): use trainer=cpu, or run where a GPU is"
+        )
+    if bf16 and not torch.cuda.is_bf16_supported():
+        raise UserError(f"{torch.cuda.get_device_name()} cannot compute in bf16: use trainer=gpu-fp16")
+
+
+def check_resume(run: Path, resume: bool) -> None:
+    """Refuse to start a new run over the Trainer checkpoints of an interrupted one (they would be
+    mixed with the new run's), and to resume a run that left none."""
+    found = sorted(str(p.parent) for p in (run / "trainer").glob("*/checkpoint-*/trainer_state.json"))
+    if (
+        found and not resume and not (run / "checkpoint").is_dir()
+    ):  # a finished run may keep them (keep_trainer_checkpoints)
+        raise UserError(
+            f"{run} holds the checkpoints of an interrupted run ({found[0]}): resume=true continues it; "
+            "or give another hydra.run.dir, or delete that folder"
+        )
+    if resume and not found and not (run / "checkpoint.partial").is_dir():
+        raise UserError(f"resume=true but {run} holds no interrupted run (no {run / 'trainer'}/*/checkpoint-*)")
+
+
+def last_checkpoint(scratch: Path) -> str | None:
+    """The Trainer's latest complete epoch checkpoint under ``scratch``, or None to start the stage afresh."""
+    from transformers.trainer_utils import get_last_checkpoint
+
+    if not scratch.is_dir():
+        return None
+    last = get_last_checkpoint(str(scratch))
+    if last:
+        log.info("resume: continuing from %s", last)
+    return last
 
 
 def write_curves(run: Path, histories: dict[str, list]) -> None:
@@ -190,7 +254,7 @@ def train_stage(
             stage, model, tokenizer, prep, schema, splits["dev"], cfg.eval_batch_size, settings
         ),
     )
-    trainer.train()
+    trainer.train(resume_from_checkpoint=last_checkpoint(scratch) if cfg.get("resume", False) else None)
     best = trainer.evaluate()
     if trainer.is_world_process_zero():
         with quiet_loading():
@@ -279,7 +343,7 @@ def train_joint(
         processing_class=tokenizer,
         compute_metrics=joint_metrics(joint, tokenizer, prep, schema, splits["dev"], cfg.eval_batch_size, settings),
     )
-    trainer.train()
+    trainer.train(resume_from_checkpoint=last_checkpoint(scratch) if cfg.get("resume", False) else None)
     best = {k.removeprefix("eval_"): v for k, v in trainer.evaluate().items()}
     if trainer.is_world_process_zero():
         arguments = stage_dir(staging, "arguments")
