@@ -244,10 +244,10 @@ def test_mixed_precision_the_machine_cannot_do_is_one_clear_line(tmp_path):
     fp16 = compose("train", ["trainer=gpu-fp16"])
     with pytest.raises(UserError, match=r"trainer.fp16=true on a GPU, but this machine has none"):
         check_precision(fp16.trainer)
-    cpu_fp16 = compose("train", ["trainer.fp16=true"])
+    cpu_fp16 = compose("train", ["+trainer.fp16=true"])
     with pytest.raises(UserError, match=r"trainer.fp16=true needs a GPU, but trainer.use_cpu=true"):
         check_precision(cpu_fp16.trainer)
-    check_precision(compose("train", ["trainer.bf16=true"]).trainer)  # bf16 on CPU: the Trainer can
+    check_precision(compose("train", ["+trainer.bf16=true"]).trainer)  # bf16 on CPU: the Trainer can
 
 
 @pytest.mark.parametrize("name", ["cpu-2proc", "gpu-1", "gpu-multi", "fsdp", "deepspeed-zero2"])

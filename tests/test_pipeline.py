@@ -487,4 +487,5 @@ def test_two_process_training_through_accelerate_launch(tmp_path, mini):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "checkpoint" / "arguments" / "model.safetensors").is_file()
+    assert "distributed training: 2 processes" in (tmp_path / "train.log").read_text()
     assert json.loads((tmp_path / "checkpoint" / "dev_report.json").read_text())["documents"] == 6

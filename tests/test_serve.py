@@ -98,7 +98,11 @@ def test_concurrent_requests_share_model_passes(service, articles):
 @pytest.mark.parametrize(
     "body,status,message",
     [
-        (b"{not json", 400, "the body is not JSON: Expecting property name enclosed in double quotes at line 1"),
+        (
+            b"{not json",
+            400,
+            "the body is not JSON: Expecting property name enclosed in double quotes at line 1 column 2",
+        ),
         (b"\xff\xfe", 400, "the body is not UTF-8 (byte 0)"),
         ({"article": "x"}, 422, 'send {"text": "..."} or {"texts": ["...", ...]}'),
         ({"text": "x", "texts": ["y"]}, 422, 'send {"text": "..."} or {"texts": ["...", ...]}'),

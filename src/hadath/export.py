@@ -34,6 +34,9 @@ class _Logits(torch.nn.Module):
     def __init__(self, model, names: list[str]):
         super().__init__()
         self.model, self.names = model, names
+        # A shared-encoder argument head keeps its encoder outside its own parameters; register it
+        # here, so the graph stores the encoder's weights as weights rather than failing to trace them.
+        self.borrowed = getattr(model, "host", None)
 
     def forward(self, *inputs):
         return self.model(**dict(zip(self.names, inputs))).logits
@@ -71,16 +74,17 @@ def export(checkpoint: str | Path, output: str | Path | None = None, quantize: b
         partial = path.with_suffix(".onnx.partial")
         model = _Logits(tagger.model, names).eval()
         axes = {n: {0: "batch", 1: "length"} for n in names} | {"logits": {0: "batch", 1: "length"}}
-        torch.onnx.export(
-            model,
-            inputs,
-            str(partial),
-            input_names=names,
-            output_names=["logits"],
-            dynamic_axes=axes,
-            opset_version=OPSET,
-            dynamo=False,
-        )
+        with torch.no_grad():
+            torch.onnx.export(
+                model,
+                inputs,
+                str(partial),
+                input_names=names,
+                output_names=["logits"],
+                dynamic_axes=axes,
+                opset_version=OPSET,
+                dynamo=False,
+            )
         partial.replace(path)
         files = {"fp32": path.name}
         if quantize:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
@@ -42,6 +43,9 @@ def train(cfg: DictConfig) -> dict:
 
     started = time.time()
     set_seed(cfg.seed)
+    world = int(os.environ.get("WORLD_SIZE", "1"))  # set by torchrun and accelerate launch
+    if world > 1 and os.environ.get("RANK", "0") == "0":
+        log.info("distributed training: %d processes; rank 0 writes the checkpoint and reports", world)
     unknown = [s for s in cfg.task.stages if s not in STAGES]
     if unknown:
         raise UserError(f"task.stages has unknown stage(s) {unknown}; known: {list(STAGES)}")
@@ -155,14 +159,21 @@ def check_resume(run: Path, resume: bool) -> None:
 
 def last_checkpoint(scratch: Path) -> str | None:
     """The Trainer's latest complete epoch checkpoint under ``scratch``, or None to start the stage afresh."""
-    from transformers.trainer_utils import get_last_checkpoint
-
     if not scratch.is_dir():
         return None
-    last = get_last_checkpoint(str(scratch))
-    if last:
-        log.info("resume: continuing from %s", last)
-    return last
+    folders = sorted(scratch.glob("checkpoint-*"), key=lambda p: int(p.name.rpartition("-")[2]), reverse=True)
+    for folder in folders:
+        if all((folder / name).is_file() for name in COMPLETE_CHECKPOINT):
+            log.info("resume: continuing from %s", folder)
+            return str(folder)
+        # A kill while the Trainer was writing it: unusable, and in the way of the run's rotation.
+        log.warning("resume: %s was cut short by the interruption; removed", folder)
+        shutil.rmtree(folder)
+    return None
+
+
+# What a Trainer epoch checkpoint holds once it is completely written (weights aside).
+COMPLETE_CHECKPOINT = ("trainer_state.json", "optimizer.pt", "scheduler.pt")
 
 
 def write_curves(run: Path, histories: dict[str, list]) -> None:
