@@ -1,6 +1,7 @@
 """The argument-model ablation: train each variant on the same data with the same seed, one row each.
 
-    python bench/arguments.py                          # the full table (about an hour on 2 cores)
+    python bench/arguments.py                          # the full table, 3 epochs: 42 minutes on 2 cores
+    python bench/arguments.py --epochs 4               # the longer run BENCHMARKS.md also reports
     python bench/arguments.py --only baseline,prompt   # some variants
     python bench/arguments.py --list                   # the variants and their overrides
 
@@ -155,7 +156,9 @@ def table(rows: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", help="comma-separated variant names (default: all)")
-    parser.add_argument("--epochs", type=int, default=None, help="training epochs (default: the experiment's)")
+    parser.add_argument(
+        "--epochs", type=int, default=3, help="training epochs (default 3: the full table within an hour on 2 cores)"
+    )
     parser.add_argument("--decodings", default="argmax,viterbi", help="decodings to score each variant with")
     parser.add_argument("--fresh", action="store_true", help="forget earlier runs and results")
     parser.add_argument("--list", action="store_true", help="print the variants and exit")
