@@ -47,6 +47,17 @@ def events_json(events, text: str | None = None) -> list[dict]:
     return out
 
 
+def load_extractor(cfg: DictConfig) -> Extractor:
+    """The checkpoint a command's config names, with its ``batch_size``, ``device``, ``decoding`` and ``runtime``."""
+    return Extractor.from_pretrained(
+        cfg.checkpoint,
+        batch_size=cfg.batch_size,
+        device=cfg.get("device"),
+        decoding=cfg.get("decoding"),
+        runtime=cfg.get("runtime", "torch"),
+    )
+
+
 def predict(cfg: DictConfig) -> dict:
     from hadath.text.units import CODE_POINTS, UTF16
 
@@ -61,13 +72,7 @@ def predict(cfg: DictConfig) -> dict:
     if cfg.offsets not in ("codepoints", "utf16"):
         raise UserError(f"offsets must be codepoints or utf16, got {cfg.offsets!r}")
     text = read_article(str(cfg.article))
-    extractor = Extractor.from_pretrained(
-        cfg.checkpoint,
-        batch_size=cfg.batch_size,
-        device=cfg.get("device"),
-        decoding=cfg.get("decoding"),
-        runtime=cfg.get("runtime", "torch"),
-    )
+    extractor = load_extractor(cfg)
     events = extractor.predict(text)
     result = {"offsets": CODE_POINTS, "events": events_json(events)}
     if cfg.format == "json":
@@ -111,13 +116,7 @@ def predict_feed(cfg: DictConfig) -> dict:
     if not cfg.get("resume", True) and output.exists():
         output.unlink()
     done = resume_position(output)
-    extractor = Extractor.from_pretrained(
-        cfg.checkpoint,
-        batch_size=cfg.batch_size,
-        device=cfg.get("device"),
-        decoding=cfg.get("decoding"),
-        runtime=cfg.get("runtime", "torch"),
-    )
+    extractor = load_extractor(cfg)
     counts = {"articles": 0, "events": 0, "skipped": 0, "already done": 0}
     output.parent.mkdir(parents=True, exist_ok=True)
     bar = tqdm(total=count_articles(cfg.articles), desc="predict", unit="article")

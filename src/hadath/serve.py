@@ -176,6 +176,7 @@ def create_app(extractor: Extractor, limits: Limits = Limits(), checkpoint: str 
 def serve(cfg) -> None:
     """``python -m hadath.serve checkpoint=DIR``: load the checkpoint and serve it until interrupted."""
     from hadath.errors import UserError
+    from hadath.prediction import load_extractor
 
     try:
         import fastapi  # noqa: F401
@@ -183,13 +184,7 @@ def serve(cfg) -> None:
     except ImportError as err:
         raise UserError(f"the service needs {err.name}: pip install 'hadath[serve]' (FastAPI and uvicorn)") from None
 
-    extractor = Extractor.from_pretrained(
-        cfg.checkpoint,
-        batch_size=cfg.batch_size,
-        device=cfg.get("device"),
-        decoding=cfg.get("decoding"),
-        runtime=cfg.get("runtime", "torch"),
-    )
+    extractor = load_extractor(cfg)
     limits = Limits(**{k: cfg.limits[k] for k in Limits.__dataclass_fields__})
     if cfg.offsets not in ("codepoints", "utf16"):
         raise UserError(f"offsets must be codepoints or utf16, got {cfg.offsets!r}")
