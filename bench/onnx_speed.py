@@ -1,7 +1,7 @@
 """ONNX and int8 against PyTorch on CPU: prediction speed and scores on the same articles, one run.
 
-    python bench/onnx.py --checkpoint outputs/quickstart/checkpoint        # exports first when needed
-    python bench/onnx.py --checkpoint DIR --data annotations/real/test.jsonl --repeats 3
+    python bench/onnx_speed.py --checkpoint outputs/quickstart/checkpoint        # exports first when needed
+    python bench/onnx_speed.py --checkpoint DIR --data annotations/real/test.jsonl --repeats 3
 
 Each runtime predicts every article of ``--data`` (``Extractor.predict_many``, the path feeds
 take), ``--repeats`` times; the best time counts. Printed per runtime: articles/s, the speed
