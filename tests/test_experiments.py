@@ -257,3 +257,15 @@ def test_accelerate_configs_are_ones_accelerate_reads(name):
     config = load_config_from_file(str(ROOT / "configs" / "accelerate" / f"{name}.yaml"))
     assert config.compute_environment.value == "LOCAL_MACHINE"
     assert config.distributed_type.value in ("MULTI_CPU", "NO", "MULTI_GPU", "FSDP", "DEEPSPEED")
+
+
+def test_the_training_log_reports_the_padding_fraction(tmp_path, caplog):
+    import logging
+    import re
+
+    with caplog.at_level(logging.INFO, logger="hadath.training"):
+        train(compose("train", ["experiment=quickstart-tiny", "debug=fdr", f"paths.output_dir={tmp_path}"]))
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("padding: ")]
+    assert lines, "no padding line in the training log"
+    share = float(re.match(r"padding: ([0-9.]+)% of the ([0-9,]+) positions", lines[0]).group(1))
+    assert 0 < share < 100  # dynamic padding: some, never all

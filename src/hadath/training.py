@@ -122,6 +122,27 @@ def train(cfg: DictConfig) -> dict:
     return results
 
 
+class PaddingCount:
+    """The Trainer's collator, counting how many of the positions in the batches it builds are padding."""
+
+    def __init__(self, collator):
+        self.collator, self.real, self.total = collator, 0, 0
+
+    def __call__(self, features):
+        batch = self.collator(features)
+        mask = batch["attention_mask"]
+        self.real += int(mask.sum())
+        self.total += mask.numel()
+        return batch
+
+    def summary(self) -> str:
+        share = 1 - self.real / self.total if self.total else 0.0
+        return (
+            f"{share:.1%} of the {self.total:,} positions in the training and dev batches were padding "
+            "(trainer.train_sampling_strategy=group_by_length batches windows of similar length)"
+        )
+
+
 def check_precision(trainer: DictConfig) -> None:
     """One line, before any data work, when the machine cannot train in the precision asked for."""
     import torch
@@ -253,12 +274,13 @@ def train_stage(
     datasets = {split: stage_dataset(stage, split, splits, tokenizer, prep, schema, settings, cfg) for split in SPLITS}
     scratch = Path(cfg.paths.output_dir) / "trainer" / stage
     args = instantiate(cfg.trainer, output_dir=str(scratch), seed=cfg.seed)
+    collator = PaddingCount(DataCollatorForTokenClassification(tokenizer))
     trainer = Trainer(
         model=model,
         args=args,
         train_dataset=datasets["train"],
         eval_dataset=datasets["dev"],
-        data_collator=DataCollatorForTokenClassification(tokenizer),
+        data_collator=collator,
         processing_class=tokenizer,
         compute_loss_func=weighted_loss(labels.index("O"), settings.o_weight) if stage == "arguments" else None,
         compute_metrics=dev_metrics(
@@ -266,6 +288,7 @@ def train_stage(
         ),
     )
     trainer.train(resume_from_checkpoint=last_checkpoint(scratch) if cfg.get("resume", False) else None)
+    log.info("padding: %s", collator.summary())
     best = trainer.evaluate()
     if trainer.is_world_process_zero():
         with quiet_loading():
@@ -345,16 +368,18 @@ def train_joint(
             parts.append(part.add_column("task", [task] * len(part)))
         datasets[split] = concatenate_datasets(parts)
     scratch = Path(cfg.paths.output_dir) / "trainer" / "joint"
+    collator = PaddingCount(DataCollatorForTokenClassification(tokenizer))
     trainer = Trainer(
         model=joint,
         args=instantiate(cfg.trainer, output_dir=str(scratch), seed=cfg.seed),
         train_dataset=datasets["train"],
         eval_dataset=datasets["dev"],
-        data_collator=DataCollatorForTokenClassification(tokenizer),
+        data_collator=collator,
         processing_class=tokenizer,
         compute_metrics=joint_metrics(joint, tokenizer, prep, schema, splits["dev"], cfg.eval_batch_size, settings),
     )
     trainer.train(resume_from_checkpoint=last_checkpoint(scratch) if cfg.get("resume", False) else None)
+    log.info("padding: %s", collator.summary())
     best = {k.removeprefix("eval_"): v for k, v in trainer.evaluate().items()}
     if trainer.is_world_process_zero():
         arguments = stage_dir(staging, "arguments")
