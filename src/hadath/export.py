@@ -49,14 +49,18 @@ def _require(module: str) -> None:
         raise UserError(f"ONNX export and runtime need {module}: pip install 'hadath[onnx]' (onnx, onnxruntime)")
 
 
+def onnx_folder(checkpoint: str | Path, output: str | Path | None = None) -> Path:
+    """Where the graphs of ``checkpoint`` go (``output``) or are looked for: ``checkpoint/onnx`` by default."""
+    return Path(output) if output else Path(checkpoint) / "onnx"
+
+
 def export(checkpoint: str | Path, output: str | Path | None = None, quantize: bool = True) -> dict:
     """Export the taggers of ``checkpoint`` to ``output`` (default ``checkpoint/onnx``); returns export.json's content."""
     _require("onnx")
     _require("onnxruntime")
     from hadath.inference import Extractor
 
-    checkpoint = Path(checkpoint)
-    out = Path(output) if output else checkpoint / "onnx"
+    out = onnx_folder(checkpoint, output)
     out.mkdir(parents=True, exist_ok=True)
     extractor = Extractor.from_pretrained(checkpoint)
     record: dict = {"opset": OPSET, "graphs": {}}
@@ -91,8 +95,9 @@ def export(checkpoint: str | Path, output: str | Path | None = None, quantize: b
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
             int8 = out / f"{stage}.int8.onnx"
-            quantize_dynamic(str(path), str(int8.with_suffix(".onnx.partial")), weight_type=QuantType.QInt8)
-            int8.with_suffix(".onnx.partial").replace(int8)
+            partial = int8.with_suffix(".onnx.partial")
+            quantize_dynamic(str(path), str(partial), weight_type=QuantType.QInt8)
+            partial.replace(int8)
             files["int8"] = int8.name
         with torch.no_grad():
             expected = model(*inputs).numpy()
@@ -136,7 +141,7 @@ def use_onnx(extractor, checkpoint: str | Path, runtime: str) -> None:
     if runtime == "torch":
         return
     _require("onnxruntime")
-    folder = Path(checkpoint) / "onnx"
+    folder = onnx_folder(checkpoint)
     record_file = folder / "export.json"
     if not record_file.is_file():
         raise UserError(
@@ -160,7 +165,7 @@ def main(cfg) -> dict:
     if cfg.format != "onnx":
         raise UserError(f"format must be onnx, got {cfg.format!r}")
     record = export(cfg.checkpoint, cfg.get("output"), quantize=bool(cfg.quantize))
-    out = Path(cfg.get("output") or Path(cfg.checkpoint) / "onnx")
+    out = onnx_folder(cfg.checkpoint, cfg.get("output"))
     for stage, graph in record["graphs"].items():
         gaps = ", ".join(f"{k} {v:.2e}" for k, v in graph["max_logit_difference"].items())
         print(f"{stage}: {', '.join(graph['files'].values())} (largest logit difference from PyTorch: {gaps})")

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from hadath.decoding import LabelledSpan, mark_span
+from hadath.errors import UserError
 from hadath.text import Window, make_windows, normalize_word
-from hadath.text.normalize import normalize_text
+from hadath.text.normalize import FAMILIES, normalize_text
 from hadath.text.words import WordSpan
 
 IGNORE = -100
@@ -41,9 +42,6 @@ class Preprocessing:
     normalizer: str = "hadath"  # the model family's text preparation (hadath.text.normalize); older checkpoints: hadath
 
     def __post_init__(self) -> None:
-        from hadath.errors import UserError
-        from hadath.text.normalize import FAMILIES
-
         if self.normalizer not in FAMILIES:
             raise UserError(
                 f"preprocessing.normalizer={self.normalizer!r} is not known; choose one of {', '.join(FAMILIES)}"

@@ -59,7 +59,7 @@ def load_extractor(cfg: DictConfig) -> Extractor:
 
 
 def predict(cfg: DictConfig) -> dict:
-    from hadath.text.units import CODE_POINTS, UTF16
+    from hadath.text.units import CODE_POINTS, UTF16, offset_unit
 
     if cfg.get("articles") is not None:
         if cfg.get("article") is not None:
@@ -69,14 +69,13 @@ def predict(cfg: DictConfig) -> dict:
         raise UserError("predict.py needs article=FILE (or - for stdin), or articles=DIR_OR_JSONL output=OUT.jsonl")
     if cfg.format not in ("json", "html"):
         raise UserError(f"format must be json or html, got {cfg.format!r}")
-    if cfg.offsets not in ("codepoints", "utf16"):
-        raise UserError(f"offsets must be codepoints or utf16, got {cfg.offsets!r}")
+    unit = offset_unit(cfg.offsets)
     text = read_article(str(cfg.article))
     extractor = load_extractor(cfg)
     events = extractor.predict(text)
     result = {"offsets": CODE_POINTS, "events": events_json(events)}
     if cfg.format == "json":
-        if cfg.offsets == "utf16":
+        if unit == UTF16:
             result = {"offsets": UTF16, "events": events_json(events, text)}
         rendered = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
     else:  # the page indexes the text in Python: code points

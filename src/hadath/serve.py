@@ -116,11 +116,10 @@ def create_app(extractor: Extractor, limits: Limits = Limits(), checkpoint: str 
     from fastapi import FastAPI, Request
     from fastapi.responses import JSONResponse
 
-    from hadath.text.units import CODE_POINTS, UTF16
+    from hadath.text.units import UTF16, offset_unit
 
-    if offsets not in ("codepoints", "utf16"):
-        raise ValueError(f"offsets must be codepoints or utf16, got {offsets!r}")
-    utf16, unit = offsets == "utf16", UTF16 if offsets == "utf16" else CODE_POINTS
+    unit = offset_unit(offsets)
+    utf16 = unit == UTF16
     batcher = Batcher(extractor, limits)
 
     @asynccontextmanager
@@ -177,6 +176,7 @@ def serve(cfg) -> None:
     """``python -m hadath.serve checkpoint=DIR``: load the checkpoint and serve it until interrupted."""
     from hadath.errors import UserError
     from hadath.prediction import load_extractor
+    from hadath.text.units import offset_unit
 
     try:
         import fastapi  # noqa: F401
@@ -184,10 +184,9 @@ def serve(cfg) -> None:
     except ImportError as err:
         raise UserError(f"the service needs {err.name}: pip install 'hadath[serve]' (FastAPI and uvicorn)") from None
 
+    offset_unit(cfg.offsets)  # refused before minutes of loading, not after
     extractor = load_extractor(cfg)
     limits = Limits(**{k: cfg.limits[k] for k in Limits.__dataclass_fields__})
-    if cfg.offsets not in ("codepoints", "utf16"):
-        raise UserError(f"offsets must be codepoints or utf16, got {cfg.offsets!r}")
     app = create_app(extractor, limits, checkpoint=str(cfg.checkpoint), offsets=cfg.offsets)
     print(f"serving {cfg.checkpoint} on http://{cfg.host}:{cfg.port} (POST /events, GET /health, GET /schema)")
     uvicorn.run(app, host=cfg.host, port=int(cfg.port), log_level=cfg.log_level)

@@ -63,10 +63,12 @@ def train(cfg: DictConfig) -> dict:
     prep = Preprocessing(**cfg.preprocessing)
     settings = ArgumentSettings(**cfg.arguments)
     base = base_model_path(cfg.model, splits["train"])
-    checkpoint = Path(cfg.paths.output_dir) / "checkpoint"
+    run = Path(cfg.paths.output_dir)
+    checkpoint = run / "checkpoint"
     staging = checkpoint.with_name("checkpoint.partial")  # renamed to checkpoint/ once complete
-    check_resume(Path(cfg.paths.output_dir), bool(cfg.get("resume", False)))
-    if not cfg.get("resume", False):
+    resume = bool(cfg.get("resume", False))
+    check_resume(run, resume)
+    if not resume:
         shutil.rmtree(staging, ignore_errors=True)
     results: dict = {"checkpoint": str(checkpoint)}
     histories: dict[str, list] = {}  # each Trainer's log history: loss and dev F1 per epoch
@@ -80,8 +82,8 @@ def train(cfg: DictConfig) -> dict:
         results |= staged
     for stage in [] if settings.shared_encoder else cfg.task.stages:
         out = stage_dir(staging, stage)
-        done = Path(cfg.paths.output_dir) / "trainer" / f"{stage}.done.json"
-        if cfg.get("resume", False) and done.is_file() and (out / "hadath.json").is_file():
+        done = run / "trainer" / f"{stage}.done.json"
+        if resume and done.is_file() and (out / "hadath.json").is_file():
             log.info("resume: the %s tagger was complete before the interruption; kept", stage)
             finished = json.loads(done.read_text())
             results[stage], histories[stage] = finished["metrics"], finished["history"]
@@ -97,13 +99,12 @@ def train(cfg: DictConfig) -> dict:
             log.warning("replacing the checkpoint of an earlier run in %s", checkpoint)
             shutil.rmtree(checkpoint)
         staging.rename(checkpoint)
-        for done in (Path(cfg.paths.output_dir) / "trainer").glob("*.done.json"):
+        for done in (run / "trainer").glob("*.done.json"):
             done.unlink()
-        trainer_dir = Path(cfg.paths.output_dir) / "trainer"
-        if trainer_dir.is_dir() and not any(trainer_dir.iterdir()):
-            trainer_dir.rmdir()
+        if (run / "trainer").is_dir() and not any((run / "trainer").iterdir()):
+            (run / "trainer").rmdir()
         results["dev_report"] = dev_report(checkpoint, splits["dev"], cfg)
-        write_curves(Path(cfg.paths.output_dir), histories)
+        write_curves(run, histories)
         from hadath.model_card import write_card
 
         write_card(
@@ -143,6 +144,13 @@ class PaddingCount:
         )
 
 
+def fit(trainer, scratch: Path, resume: bool) -> None:
+    """``trainer.train()``, from the last complete checkpoint under ``scratch`` when resuming; then the
+    padding share of the batches its ``PaddingCount`` collator built, in the log."""
+    trainer.train(resume_from_checkpoint=last_checkpoint(scratch) if resume else None)
+    log.info("padding: %s", trainer.data_collator.summary())
+
+
 def check_precision(trainer: DictConfig) -> None:
     """One line, before any data work, when the machine cannot train in the precision asked for."""
     import torch
@@ -167,9 +175,8 @@ def check_resume(run: Path, resume: bool) -> None:
     """Refuse to start a new run over the Trainer checkpoints of an interrupted one (they would be
     mixed with the new run's), and to resume a run that left none."""
     found = sorted(str(p.parent) for p in (run / "trainer").glob("*/checkpoint-*/trainer_state.json"))
-    if (
-        found and not resume and not (run / "checkpoint").is_dir()
-    ):  # a finished run may keep them (keep_trainer_checkpoints)
+    finished = (run / "checkpoint").is_dir()  # a finished run may keep them (keep_trainer_checkpoints)
+    if found and not resume and not finished:
         raise UserError(
             f"{run} holds the checkpoints of an interrupted run ({found[0]}): resume=true continues it; "
             "or give another hydra.run.dir, or delete that folder"
@@ -274,21 +281,19 @@ def train_stage(
     datasets = {split: stage_dataset(stage, split, splits, tokenizer, prep, schema, settings, cfg) for split in SPLITS}
     scratch = Path(cfg.paths.output_dir) / "trainer" / stage
     args = instantiate(cfg.trainer, output_dir=str(scratch), seed=cfg.seed)
-    collator = PaddingCount(DataCollatorForTokenClassification(tokenizer))
     trainer = Trainer(
         model=model,
         args=args,
         train_dataset=datasets["train"],
         eval_dataset=datasets["dev"],
-        data_collator=collator,
+        data_collator=PaddingCount(DataCollatorForTokenClassification(tokenizer)),
         processing_class=tokenizer,
         compute_loss_func=weighted_loss(labels.index("O"), settings.o_weight) if stage == "arguments" else None,
         compute_metrics=dev_metrics(
             stage, model, tokenizer, prep, schema, splits["dev"], cfg.eval_batch_size, settings
         ),
     )
-    trainer.train(resume_from_checkpoint=last_checkpoint(scratch) if cfg.get("resume", False) else None)
-    log.info("padding: %s", collator.summary())
+    fit(trainer, scratch, bool(cfg.get("resume", False)))
     best = trainer.evaluate()
     if trainer.is_world_process_zero():
         with quiet_loading():
@@ -368,18 +373,16 @@ def train_joint(
             parts.append(part.add_column("task", [task] * len(part)))
         datasets[split] = concatenate_datasets(parts)
     scratch = Path(cfg.paths.output_dir) / "trainer" / "joint"
-    collator = PaddingCount(DataCollatorForTokenClassification(tokenizer))
     trainer = Trainer(
         model=joint,
         args=instantiate(cfg.trainer, output_dir=str(scratch), seed=cfg.seed),
         train_dataset=datasets["train"],
         eval_dataset=datasets["dev"],
-        data_collator=collator,
+        data_collator=PaddingCount(DataCollatorForTokenClassification(tokenizer)),
         processing_class=tokenizer,
         compute_metrics=joint_metrics(joint, tokenizer, prep, schema, splits["dev"], cfg.eval_batch_size, settings),
     )
-    trainer.train(resume_from_checkpoint=last_checkpoint(scratch) if cfg.get("resume", False) else None)
-    log.info("padding: %s", collator.summary())
+    fit(trainer, scratch, bool(cfg.get("resume", False)))
     best = {k.removeprefix("eval_"): v for k, v in trainer.evaluate().items()}
     if trainer.is_world_process_zero():
         arguments = stage_dir(staging, "arguments")

@@ -149,7 +149,7 @@ ARABERT_TASHKEEL = "[\u064b-\u0652]"  # tanween, fatha, damma, kasra, shadda, su
 
 
 def _arabert_v02_rules() -> list[Callable[[MappedText], MappedText]]:
-    rules = [
+    return [
         _rule(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)", lambda m: html.unescape(m.group())),
         _rule(ARABERT_TASHKEEL, attach=True),
         _rule(TATWEEL, attach=True),
@@ -169,7 +169,6 @@ def _arabert_v02_rules() -> list[Callable[[MappedText], MappedText]]:
         _rule(r"^\s+|\s+$", ""),
         _rule(r"\s+", " "),
     ]
-    return rules
 
 
 def _camelbert_rules() -> list[Callable[[MappedText], MappedText]]:

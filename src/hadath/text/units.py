@@ -9,6 +9,16 @@ from __future__ import annotations
 
 CODE_POINTS = "code points"
 UTF16 = "UTF-16 code units"
+OFFSET_OPTIONS = {"codepoints": CODE_POINTS, "utf16": UTF16}  # the ``offsets=`` option -> the unit outputs name
+
+
+def offset_unit(option: str) -> str:
+    """The unit an ``offsets=`` option names (``codepoints`` or ``utf16``); a one-line error otherwise."""
+    from hadath.errors import UserError
+
+    if option not in OFFSET_OPTIONS:
+        raise UserError(f"offsets must be codepoints or utf16, got {option!r}")
+    return OFFSET_OPTIONS[option]
 
 
 def utf16_offset(text: str, index: int) -> int:
