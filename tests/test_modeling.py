@@ -29,3 +29,15 @@ def test_built_once_and_a_new_seed_gives_new_weights(tmp_path, monkeypatch):
     other = build_tiny(TEXTS, vocab_size=200, seed=4)
     key = "embeddings.word_embeddings.weight"
     assert not (load_file(first / "model.safetensors")[key] == load_file(other / "model.safetensors")[key]).all()
+
+
+def test_building_the_model_leaves_the_callers_seeded_stream_alone(tmp_path, monkeypatch):
+    """Training seeds, then builds the tiny model on a cold cache: the first run must train like later ones."""
+    import torch
+
+    monkeypatch.setenv("HADATH_CACHE", str(tmp_path))
+    torch.manual_seed(11)
+    expected = torch.rand(4)
+    torch.manual_seed(11)
+    build_tiny(TEXTS, vocab_size=200, seed=3)  # a cold cache: built here
+    assert torch.equal(torch.rand(4), expected)

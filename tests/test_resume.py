@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -47,18 +46,18 @@ def test_a_killed_run_resumes_and_ends_like_an_uninterrupted_one(mini, tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
 
     killed = tmp_path / "killed"
-    process = subprocess.Popen(
-        command(mini, killed), cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    died = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "fixtures" / "train_killed_mid_epoch.py"), "3", *command(mini, killed)[2:]],
+        cwd=ROOT,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
-    deadline = time.time() + 600
-    while time.time() < deadline and not list((killed / "trainer").glob("*/checkpoint-*/trainer_state.json")):
-        time.sleep(0.2)
-    time.sleep(1.0)  # into the next epoch
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert not (killed / "checkpoint").exists(), "the run ended before it could be killed: nothing was tested"
+    assert died.returncode == -signal.SIGKILL, died.stderr[-2000:]
+    assert not (killed / "checkpoint").exists()
     epochs_done = json.loads(next((killed / "trainer").glob("*/checkpoint-*/trainer_state.json")).read_text())["epoch"]
-    assert 1 <= epochs_done < 12
+    assert epochs_done == 3
 
     again = subprocess.run(command(mini, killed), cwd=ROOT, env=env(), capture_output=True, text=True, timeout=300)
     assert again.returncode == 1

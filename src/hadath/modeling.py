@@ -207,8 +207,9 @@ def _write_tiny(out: Path, texts: list[str], settings: dict) -> None:
 
     tokenizer = build_wordpiece_tokenizer(count_words(texts), settings["vocab_size"])
     config = BertConfig(**{k: v for k, v in settings.items() if k != "seed"} | {"vocab_size": len(tokenizer)})
-    torch.manual_seed(settings["seed"])
-    model = BertModel(config)
+    with torch.random.fork_rng(devices=[]):  # seeding here must not move the caller's seeded stream
+        torch.manual_seed(settings["seed"])
+        model = BertModel(config)
     out.mkdir(parents=True, exist_ok=True)
     tokenizer.save_pretrained(out)
     with quiet_loading():
