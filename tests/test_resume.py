@@ -47,7 +47,12 @@ def test_a_killed_run_resumes_and_ends_like_an_uninterrupted_one(mini, tmp_path)
 
     killed = tmp_path / "killed"
     died = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "fixtures" / "train_killed_mid_epoch.py"), "3", *command(mini, killed)[2:]],
+        [
+            sys.executable,
+            str(ROOT / "tests" / "fixtures" / "train_killed_mid_epoch.py"),
+            "3",
+            *command(mini, killed)[2:],
+        ],
         cwd=ROOT,
         env=env(),
         capture_output=True,
