@@ -167,6 +167,25 @@ def test_a_misspelt_override_names_the_key_it_meant(script, override, message):
     assert done.stderr.strip().splitlines() == [f"error: {message} (add it with +{key}=… if it is new)"]
 
 
+def test_the_misspelt_key_is_named_even_beside_a_key_of_the_chosen_group():
+    """model.tiny.… exists only under model=tiny: the check must not blame it for another key's typo."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "train.py", "model=tiny", "model.tiny.seed=1", "trainer.learning_rat=0.1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "error: trainer.learning_rat is not a key of 'trainer'; did you mean trainer.learning_rate? "
+        "(add it with +trainer.learning_rat=… if it is new)"
+    ]
+
+
 def test_the_sweep_objective_is_read_from_the_dev_report_and_a_wrong_path_is_refused():
     from hadath.errors import UserError
     from hadath.training import objective

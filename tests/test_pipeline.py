@@ -467,3 +467,62 @@ def test_preannotate_names_a_bad_article_line(trained, tmp_path):
     assert (
         done.stderr.strip().splitlines()[-1] == f'error: {articles}:2: each line needs an "id" and a "text" (a string)'
     )
+
+
+LOSS_TOLERANCE = 1e-3  # relative, per epoch: the same batches, gradients summed in another order
+
+
+@pytest.mark.slow
+def test_two_processes_train_like_one_at_the_same_global_batch(tmp_path, mini):
+    """torchrun with 2 processes of batch 2 against 1 process of batch 4: the same global batches
+    (accelerate shards one seeded order), the loss averaged over the tokens of all ranks, no dropout
+    (it draws per rank), no last partial batch: the per-epoch training losses and the dev F1 match."""
+    four = tmp_path / "four.jsonl"  # four documents, eight windows: two global batches of four
+    four.write_text("".join(mini.read_text(encoding="utf-8").splitlines(keepends=True)[:4]), encoding="utf-8")
+    common = [
+        "train.py",
+        "model=tiny",
+        "model.tiny.hidden_dropout_prob=0.0",
+        "model.tiny.attention_probs_dropout_prob=0.0",
+        "task=triggers",
+        f"data.train={four}",
+        f"data.dev={mini}",
+        "trainer.num_train_epochs=15",
+        "trainer.learning_rate=3e-3",
+    ]
+    bin_dir = Path(sys.executable).parent
+    runs = {
+        "one": [sys.executable, *common, "trainer.per_device_train_batch_size=4"],
+        "two": [
+            str(bin_dir / "torchrun"),
+            "--standalone",
+            "--nproc_per_node",
+            "2",
+            *common,
+            "trainer=ddp-cpu",
+            "trainer.per_device_train_batch_size=2",
+        ],
+    }
+    history = {}
+    for name, command in runs.items():
+        done = subprocess.run(
+            [*command, f"hydra.run.dir={tmp_path / name}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=dict(os.environ, HF_HUB_OFFLINE="1"),
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        # a last partial batch would differ: 2 ranks even it out by repeating rows
+        assert "triggers train: 8 examples" in (tmp_path / name / "train.log").read_text()
+        history[name] = json.loads((tmp_path / name / "training_history.json").read_text())["triggers"]
+    losses = {name: [e["loss"] for e in h if "loss" in e] for name, h in history.items()}
+    dev_f1 = {name: [e["eval_f1"] for e in h if "eval_f1" in e] for name, h in history.items()}
+    assert len(losses["one"]) == len(losses["two"]) == 15
+    assert all(abs(a - b) <= LOSS_TOLERANCE * a for a, b in zip(losses["one"], losses["two"])), losses
+    assert dev_f1["one"] == pytest.approx(dev_f1["two"], abs=1e-4), dev_f1
+    assert max(dev_f1["one"]) > 0.3  # it learned: the match is not two untrained models agreeing
+    # every evaluation (15 epochs, then the kept epoch's) decoded the whole dev set once, on rank 0
+    log = (tmp_path / "two" / "train.log").read_text()
+    assert log.count("dev scores: 6 documents decoded by rank 0 of 2") == 15 + 1

@@ -48,17 +48,20 @@ def check_overrides(config_name: str, argv: list[str] | None = None) -> None:
     plain = [a for a in argv if "=" in a and not a.startswith(("-", "+", "~", "hydra.", "hydra/"))]
     if not plain or any("," in a.partition("=")[2] for a in plain):  # nothing to check, or a sweep
         return
-    try:
-        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            cfg = compose(config_name=config_name, overrides=[a for a in plain if "/" not in a.partition("=")[0]])
-    except (HydraException, OmegaConfBaseException):
-        cfg = None
-    if cfg is None:
+    values = [a for a in plain if "/" not in a.partition("=")[0]]
+    groups = [a for a in values if a.partition("=")[0] in _group_names()]  # model=tiny, task=…
+    # With every override, else with the group choices alone (so that model.tiny.… is checked
+    # against model=tiny when another key is the misspelt one), else the defaults.
+    cfg = None
+    for overrides in (values, groups, []):
         try:
             with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-                cfg = compose(config_name=config_name)
+                cfg = compose(config_name=config_name, overrides=overrides)
+            break
         except (HydraException, OmegaConfBaseException):
-            return
+            continue
+    if cfg is None:
+        return
     for override in plain:
         key = override.partition("=")[0]
         node, path = cfg, []

@@ -288,7 +288,9 @@ def train_stage(
         eval_dataset=datasets["dev"],
         data_collator=PaddingCount(DataCollatorForTokenClassification(tokenizer)),
         processing_class=tokenizer,
-        compute_loss_func=weighted_loss(labels.index("O"), settings.o_weight) if stage == "arguments" else None,
+        # hadath's own token loss for both stages: the models' built-in one takes a per-rank mean that the
+        # Trainer, seeing **kwargs in forward, then scales by the number of ranks (doubling gradients on 2)
+        compute_loss_func=weighted_loss(labels.index("O"), settings.o_weight if stage == "arguments" else 1.0),
         compute_metrics=dev_metrics(
             stage, model, tokenizer, prep, schema, splits["dev"], cfg.eval_batch_size, settings
         ),
@@ -419,7 +421,32 @@ def joint_metrics(joint, tokenizer, prep: Preprocessing, schema: Schema, dev_doc
         arguments = stage_scores(extractor, dev_docs, "arguments")["f1"]
         return {"f1": (triggers + arguments) / 2, "triggers_f1": triggers, "arguments_f1": arguments}
 
-    return compute
+    return once_across_ranks(compute, len(dev_docs))
+
+
+def once_across_ranks(compute, documents: int):
+    """``compute_metrics`` run by rank 0 alone, its scores sent to the other ranks.
+
+    The dev scores come from decoding the dev documents (not from the Trainer's sharded
+    predictions), so one rank covers the whole dev set, every document once; the others wait
+    for its result, and all ranks then agree on the best epoch."""
+
+    def on_rank_zero(prediction) -> dict:
+        import torch.distributed as dist
+
+        ranks = dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+        rank = dist.get_rank() if ranks > 1 else 0
+        scores = None
+        if rank == 0:
+            scores = compute(prediction)
+            log.info("dev scores: %d documents decoded by rank 0 of %d", documents, ranks)
+        if ranks > 1:
+            box = [scores]
+            dist.broadcast_object_list(box, src=0)
+            scores = box[0]
+        return scores
+
+    return on_rank_zero
 
 
 # What configs/model/finetune/*.yaml set, and configs/trainer/*.yaml read.
@@ -454,7 +481,9 @@ def add_markers(model, tokenizer, schema: Schema, settings: ArgumentSettings, pr
 
 
 def weighted_loss(outside: int, o_weight: float):
-    """The Trainer's ``compute_loss_func`` for token classification with label ``outside`` weighted."""
+    """The Trainer's ``compute_loss_func`` for token classification with label ``outside`` weighted: the
+    summed loss over the labelled sub-tokens of the global batch (all ranks, all accumulation steps),
+    divided by their count, so N processes of batch b train like one of batch N*b."""
     import torch
 
     def loss(outputs, labels, num_items_in_batch=None):
@@ -494,7 +523,7 @@ def dev_metrics(
             extractor = Extractor(None, schema, arguments=tagger, settings=settings)
         return stage_scores(extractor, dev_docs, stage)
 
-    return compute
+    return once_across_ranks(compute, len(dev_docs))
 
 
 def write_meta(
