@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def rows_and_model(model: str, data: str):
     """hadath's trigger-training rows for ``data`` and a function making a fresh tagger to train."""
+    from hadath.arguments import ArgumentSettings
     from hadath.config import compose
     from hadath.features import Preprocessing
     from hadath.modeling import load_token_classifier, load_tokenizer
-    from hadath.arguments import ArgumentSettings
     from hadath.training import base_model_path, load_splits, stage_dataset
 
     overrides = [f"data={data}", "task=triggers"]
@@ -172,7 +172,9 @@ def main() -> None:
         f"{max_length}); batch {args.batch}, {args.steps} timed steps; torch threads {torch.get_num_threads()}"
     )
     common = dict(steps=args.steps, batch=args.batch, lr=args.lr, warmup=args.warmup, seed=args.seed)
-    results = {"peer: pad to max_length, random batches, plain loop": peer(dataset, tokenizer, max_length, new_model, **common)}
+    results = {
+        "peer: pad to max_length, random batches, plain loop": peer(dataset, tokenizer, max_length, new_model, **common)
+    }
     for sampling in ("random", "group_by_length"):
         results[f"hadath: Trainer, pad to batch, {sampling}"] = hadath_arm(
             dataset, tokenizer, new_model, labels, sampling=sampling, out=args.out / sampling, **common
