@@ -76,7 +76,7 @@ def peer(dataset, tokenizer, max_length: int, new_model, steps: int, batch: int,
 
     def pad(features):
         out = {}
-        for key in ("input_ids", "attention_mask", "token_type_ids", "labels"):
+        for key in ("input_ids", "attention_mask", "labels"):
             fill = {"input_ids": tokenizer.pad_token_id, "labels": -100}.get(key, 0)
             out[key] = torch.tensor([f[key] + [fill] * (max_length - len(f[key])) for f in features])
         return out
@@ -86,7 +86,7 @@ def peer(dataset, tokenizer, max_length: int, new_model, steps: int, batch: int,
     model.train()
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     schedule = get_linear_schedule_with_warmup(optimiser, 0, steps + warmup)
-    columns = dataset.select_columns(["input_ids", "attention_mask", "token_type_ids", "labels"])
+    columns = dataset.select_columns(["input_ids", "attention_mask", "labels"])
     clock = StepClock(warmup)
     while clock.step < steps + warmup:
         for batch_ in DataLoader(list(columns), batch_size=batch, shuffle=True, collate_fn=pad):
