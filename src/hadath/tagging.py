@@ -29,31 +29,37 @@ class Tagger:
         self.model.eval()
         device = model_device(self.model)
         outside = self.labels.index("O")
-        # Longest first, so each batch holds lists of similar length and little padding;
-        # results come back in the order given.
-        order = sorted(range(len(word_lists)), key=lambda i: -len(word_lists[i]))
+        # One tokenizer call for all lists, then batches of similar sub-token length (longest first)
+        # padded to their own longest: little padding. Results come back in the order given.
+        enc = self.tokenizer(word_lists, is_split_into_words=True, truncation=True, max_length=self.prep.max_length)
+        ids = enc["input_ids"]
+        typed = "token_type_ids" in enc
+        order = sorted(range(len(word_lists)), key=lambda i: -len(ids[i]))
+        pad = self.tokenizer.pad_token_id
         results: list = [None] * len(word_lists)
         for b in range(0, len(order), self.batch_size):
             chosen = order[b : b + self.batch_size]
-            batch = [word_lists[i] for i in chosen]
-            enc = self.tokenizer(
-                batch,
-                is_split_into_words=True,
-                truncation=True,
-                max_length=self.prep.max_length,
-                padding=True,
-                return_tensors="pt",
-            )
-            probs = self.model(**{k: v.to(device) for k, v in enc.items()}).logits.float().softmax(-1).cpu()
-            for row, (index, words) in enumerate(zip(chosen, batch)):
-                word_probs = torch.zeros(len(words), probs.shape[-1])
+            width = len(ids[chosen[0]])
+            input_ids = torch.full((len(chosen), width), pad, dtype=torch.long)
+            mask = torch.zeros((len(chosen), width), dtype=torch.long)
+            for row, i in enumerate(chosen):
+                input_ids[row, : len(ids[i])] = torch.tensor(ids[i])
+                mask[row, : len(ids[i])] = 1
+            inputs = {"input_ids": input_ids, "attention_mask": mask}
+            if typed:
+                inputs["token_type_ids"] = torch.zeros_like(input_ids)
+            probs = self.model(**{k: v.to(device) for k, v in inputs.items()}).logits.float().softmax(-1).cpu()
+            for row, index in enumerate(chosen):
+                word_probs = torch.zeros(len(word_lists[index]), probs.shape[-1])
                 word_probs[:, outside] = 1.0
-                seen = set()
-                for pos, wid in enumerate(enc.word_ids(row)):
-                    if wid is None or wid in seen:
-                        continue
-                    seen.add(wid)
-                    word_probs[wid] = probs[row, pos]
+                firsts, wids, previous = [], [], None
+                for pos, wid in enumerate(enc.word_ids(index)):
+                    if wid is not None and wid != previous:
+                        firsts.append(pos)
+                        wids.append(wid)
+                    previous = wid
+                if firsts:
+                    word_probs[wids] = probs[row, firsts]
                 results[index] = word_probs
         return results
 
