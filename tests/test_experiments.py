@@ -278,13 +278,27 @@ def test_accelerate_configs_are_ones_accelerate_reads(name):
     assert config.distributed_type.value in ("MULTI_CPU", "NO", "MULTI_GPU", "FSDP", "DEEPSPEED")
 
 
-def test_the_training_log_reports_the_padding_fraction(tmp_path, caplog):
+def test_the_training_log_reports_the_padding_fraction_and_grouping_by_length_lowers_it(tmp_path, caplog):
     import logging
     import re
 
-    with caplog.at_level(logging.INFO, logger="hadath.training"):
-        train(compose("train", ["experiment=quickstart-tiny", "debug=fdr", f"paths.output_dir={tmp_path}"]))
-    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("padding: ")]
-    assert lines, "no padding line in the training log"
-    share = float(re.match(r"padding: ([0-9.]+)% of the ([0-9,]+) positions", lines[0]).group(1))
-    assert 0 < share < 100  # dynamic padding: some, never all
+    share = {}
+    for sampling in ("random", "group_by_length"):
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="hadath.training"):
+            train(
+                compose(
+                    "train",
+                    [
+                        "experiment=quickstart-tiny",
+                        "debug=fdr",
+                        f"trainer.train_sampling_strategy={sampling}",
+                        f"paths.output_dir={tmp_path / sampling}",
+                    ],
+                )
+            )
+        lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("padding: ")]
+        assert lines, "no padding line in the training log"
+        assert lines[0].endswith(f"(trainer.train_sampling_strategy={sampling})")
+        share[sampling] = float(re.match(r"padding: ([0-9.]+)% of the ([0-9,]+) positions", lines[0]).group(1))
+    assert 0 < share["group_by_length"] < share["random"] < 100, share

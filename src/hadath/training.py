@@ -136,11 +136,11 @@ class PaddingCount:
         self.total += mask.numel()
         return batch
 
-    def summary(self) -> str:
+    def summary(self, sampling: str) -> str:
         share = 1 - self.real / self.total if self.total else 0.0
         return (
             f"{share:.1%} of the {self.total:,} positions in the training and dev batches were padding "
-            "(trainer.train_sampling_strategy=group_by_length batches windows of similar length)"
+            f"(trainer.train_sampling_strategy={sampling})"
         )
 
 
@@ -148,7 +148,7 @@ def fit(trainer, scratch: Path, resume: bool) -> None:
     """``trainer.train()``, from the last complete checkpoint under ``scratch`` when resuming; then the
     padding share of the batches its ``PaddingCount`` collator built, in the log."""
     trainer.train(resume_from_checkpoint=last_checkpoint(scratch) if resume else None)
-    log.info("padding: %s", trainer.data_collator.summary())
+    log.info("padding: %s", trainer.data_collator.summary(trainer.args.train_sampling_strategy))
 
 
 def check_precision(trainer: DictConfig) -> None:
