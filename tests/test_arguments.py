@@ -106,7 +106,7 @@ def test_training_and_prediction_give_the_argument_tagger_the_same_window(tokeni
     doc = Document("long", text, (Event("E1", "Attack", trigger, (Argument("Agent", agent),)),))
     label2id = {label: i for i, label in enumerate(["O", "B-Agent", "I-Agent"])}
     settings = ArgumentSettings.from_meta({})
-    [row] = argument_rows([doc], tokenizer, prep, label2id, AlignmentStats(), schema, settings)
+    [row] = list(argument_rows([doc], tokenizer, prep, label2id, AlignmentStats(), schema, settings))
     # the same marked window, word for word: both normalise the text's words, then mark the trigger
     assert row["words"] == fake.seen[0]
     assert fake.seen[0].index("[T:Attack]") > 2  # context on the left: not the first window cut at the trigger
@@ -144,7 +144,7 @@ def test_the_prompt_follows_the_window_and_is_never_labelled(tokenizer, schema):
     prep = Preprocessing.from_train_config()
     doc = Document("d", text, (Event("E1", "Attack", trigger, (Argument("Agent", agent),)),))
     label2id = {label: i for i, label in enumerate(ROLE_LABELS)}
-    [row] = argument_rows([doc], tokenizer, prep, label2id, AlignmentStats(), schema, settings)
+    [row] = list(argument_rows([doc], tokenizer, prep, label2id, AlignmentStats(), schema, settings))
     assert row["words"][-2:] == words[-2:] and row["word_labels"][-2:] == [-100, -100]
     fake = FixedTagger(tokenizer, {"خلايا": "B-Agent", "داعش": "I-Agent", "هجوم": "B-Place"})
     extractor = Extractor(triggers=None, schema=schema, arguments=fake, settings=settings)

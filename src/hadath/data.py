@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from hadath.arguments import ArgumentSettings, argument_input, reserve, trigger_window, trigger_words
@@ -11,29 +12,40 @@ from hadath.features import AlignmentStats, Preprocessing, bio_word_labels, doc_
 from hadath.schema import Schema
 
 
-def load_documents(path: str | Path | list, schema: Schema | None, fmt: str | None = None, **options) -> list[Document]:
+def load_documents(
+    path: str | Path | list, schema: Schema | None, fmt: str | None = None, stored: bool = False, **options
+) -> list[Document]:
     """Read an annotation file in any supported format (by ``fmt`` or by its extension).
 
     ``path`` may also be a list of them (``data.train: [a.jsonl, b.jsonl]``): their documents in
-    order; a document id found in two of them is an error naming both files.
+    order; a document id found in two of them is an error naming both files. ``stored=True``
+    keeps JSON-lines documents on disk, read again on each pass (``io.jsonl.StoredDocuments``),
+    so memory does not grow with the corpus; other formats are held in memory either way.
     """
     if isinstance(path, (list, tuple)):
-        from hadath.io.jsonl import Documents
+        from hadath.io.jsonl import Documents, StoredDocuments
 
-        docs, origin = Documents(), {}
-        for one in path:
-            part = load_documents(one, schema, fmt, **options)
+        parts = [load_documents(one, schema, fmt, stored, **options) for one in path]
+        origin: dict[str, str] = {}
+        for one, part in zip(path, parts):
+            for doc_id in part.ids if isinstance(part, StoredDocuments) else (d.id for d in part):
+                if doc_id in origin:
+                    raise UserError(f"document {doc_id!r} is in both {origin[doc_id]} and {one}")
+                origin[doc_id] = one
+        if all(isinstance(part, StoredDocuments) for part in parts):
+            joined = parts[0]
+            for part in parts[1:]:
+                joined = joined + part
+            return joined
+        docs = Documents()
+        for part in parts:
             docs.skipped += getattr(part, "skipped", [])
-            for doc in part:
-                if doc.id in origin:
-                    raise UserError(f"document {doc.id!r} is in both {origin[doc.id]} and {one}")
-                origin[doc.id] = one
-                docs.append(doc)
+            docs.extend(part)
         return docs
     if (fmt or Path(path).suffix.lstrip(".")) == "jsonl":
         from hadath.io.jsonl import read_jsonl
 
-        return read_jsonl(path, schema, **options)
+        return read_jsonl(path, schema, stored=stored, **options)
     from hadath.io import read_any
 
     return read_any(path, fmt=fmt, schema=schema, **options)
@@ -73,35 +85,30 @@ def read_conll_split(paths, options: dict | None = None) -> tuple[list[Document]
 
 
 def trigger_rows(
-    docs: list[Document], tokenizer, prep: Preprocessing, label2id: dict[str, int], stats: AlignmentStats
-) -> list[dict]:
+    docs: Iterable[Document], tokenizer, prep: Preprocessing, label2id: dict[str, int], stats: AlignmentStats
+) -> Iterator[dict]:
     """One row per window: normalised words and trigger label ids (-100 where a span cannot be used)."""
-    rows = []
     for doc in docs:
         spans = [(e.trigger.start, e.trigger.end, e.type) for e in doc.events]
         for window in document_windows(doc.text, tokenizer, prep, words=doc_words(doc)):
             words = list(window.words)
             labels = bio_word_labels(words, spans, stats, doc.id, doc.text)
-            rows.append(
-                {
-                    "words": prep.model_words(doc.text, words),
-                    "word_labels": [label2id[x] if x else -100 for x in labels],
-                }
-            )
-    return rows
+            yield {
+                "words": prep.model_words(doc.text, words),
+                "word_labels": [label2id[x] if x else -100 for x in labels],
+            }
 
 
 def argument_rows(
-    docs: list[Document],
+    docs: Iterable[Document],
     tokenizer,
     prep: Preprocessing,
     label2id: dict[str, int],
     stats: AlignmentStats,
     schema: Schema,
     settings: ArgumentSettings,
-) -> list[dict]:
+) -> Iterator[dict]:
     """One row per gold event: its window with the trigger marked (``hadath.arguments``), and role label ids."""
-    rows = []
     reserved = reserve(schema, tokenizer, settings)
     for doc in docs:
         windows = document_windows(doc.text, tokenizer, prep, reserved=reserved, words=doc_words(doc))
@@ -117,5 +124,4 @@ def argument_rows(
             texts = prep.model_words(doc.text, words)
             model_words = argument_input(texts, first, last, event.type, schema, settings, tokenizer)
             marked_ids += [-100] * (len(model_words) - len(marked_ids))  # the prompt is never labelled
-            rows.append({"words": model_words, "word_labels": marked_ids})
-    return rows
+            yield {"words": model_words, "word_labels": marked_ids}

@@ -6,6 +6,7 @@ The checkpoint's layout and metadata are ``hadath.checkpoint``'s.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import logging
 import os
@@ -31,6 +32,7 @@ from hadath.data import (
 from hadath.errors import UserError
 from hadath.features import AlignmentStats, Preprocessing, b_to_i_map, tokenize_and_align
 from hadath.io.atomic import atomic_write_text
+from hadath.io.jsonl import StoredDocuments
 from hadath.schema import Schema
 
 log = logging.getLogger(__name__)
@@ -228,8 +230,10 @@ def load_splits(cfg: DictConfig) -> tuple[Schema, dict]:
             types |= set(labels)
         return Schema("conll", 1, {}, {t: () for t in sorted(types)}), splits
     schema = Schema.from_dict(OmegaConf.to_container(cfg.schema, resolve=True), source="cfg.schema")
+    # The train split stays on disk (read again on each pass: memory flat in corpus size); dev is
+    # decoded at every evaluation and held.
     splits = {
-        split: load_documents(split_paths(cfg.data[split]), schema, cfg.data.format, **options)
+        split: load_documents(split_paths(cfg.data[split]), schema, cfg.data.format, split == "train", **options)
         for split in ("train", "dev")
     }
     skipped = [line for docs in splits.values() for line in getattr(docs, "skipped", [])]
@@ -324,28 +328,78 @@ def stage_dataset(
     settings: ArgumentSettings,
     cfg: DictConfig,
 ):
-    """One tagger's rows of one split, tokenised and aligned: a ``datasets.Dataset``."""
-    from datasets import Dataset
+    """One tagger's rows of one split, tokenised and aligned: a ``datasets.Dataset`` on disk.
+
+    The rows stream into an Arrow file (``Dataset.from_generator``) and tokenisation writes
+    another beside it, so memory stays flat however large the corpus. Both are cached under
+    ``$HADATH_CACHE/datasets`` by a fingerprint of what made them (the documents, the
+    tokenizer, the preprocessing and argument settings, the schema and hadath's own code): a
+    second run on the same data reads them back instead of preparing again.
+    """
+    from datasets import Dataset, Features, Sequence, Value
+    from datasets.exceptions import DatasetGenerationError
+
+    from hadath.modeling import cache_dir
 
     labels = schema.trigger_labels if stage == "triggers" else schema.role_labels
     label2id = {label: i for i, label in enumerate(labels)}
+    docs = splits[split]
+    key = rows_fingerprint(stage, docs, tokenizer, prep, schema, settings)
+    cache = cache_dir() / "datasets"
+    note = cache / "rows" / f"{key}.json"
     stats = AlignmentStats()
-    if stage == "triggers":
-        rows = trigger_rows(splits[split], tokenizer, prep, label2id, stats)
-    else:
-        rows = argument_rows(splits[split], tokenizer, prep, label2id, stats, schema, settings)
-    if not rows:
-        raise UserError(f"{stage}: the {split} split gives no examples ({cfg.data[split]})")
-    log.info("%s %s: %d examples; %s", stage, split, len(rows), stats.summary())
-    for example in stats.examples[:5]:
+
+    def rows():
+        if stage == "triggers":
+            made = trigger_rows(docs, tokenizer, prep, label2id, stats)
+        else:
+            made = argument_rows(docs, tokenizer, prep, label2id, stats, schema, settings)
+        empty = True
+        for row in made:
+            empty = False
+            yield row
+        if empty:
+            raise UserError(f"{stage}: the {split} split gives no examples ({cfg.data[split]})")
+        atomic_write_text(note, json.dumps({"summary": stats.summary(), "examples": stats.examples[:5]}))
+
+    features = Features({"words": Sequence(Value("string")), "word_labels": Sequence(Value("int64"))})
+    try:
+        dataset = Dataset.from_generator(rows, features=features, cache_dir=str(cache), fingerprint=key)
+    except DatasetGenerationError as err:  # a UserError raised while building rows, wrapped by datasets
+        if isinstance(err.__cause__, UserError):
+            raise err.__cause__ from None
+        raise
+    found = json.loads(note.read_text(encoding="utf-8")) if note.is_file() else {"summary": "", "examples": []}
+    log.info("%s %s: %d examples; %s", stage, split, len(dataset), found["summary"] or "alignment report lost")
+    for example in found["examples"]:
         log.info("  %s", example)
-    return Dataset.from_list(rows).map(
+    return dataset.map(
         tokenize_and_align,
         batched=True,
         remove_columns=["words", "word_labels"],
         desc=f"tokenise {stage} {split}",
         fn_kwargs={"tokenizer": tokenizer, "prep": prep, "b_to_i": b_to_i_map(label2id)},
+        new_fingerprint=hashlib.sha256(f"{key} tokenised".encode()).hexdigest()[:32],
     )
+
+
+def rows_fingerprint(stage: str, docs, tokenizer, prep: Preprocessing, schema: Schema, settings) -> str:
+    """A hash of everything a tagger's training rows depend on, for the ``datasets`` cache."""
+    digest = hashlib.sha256(f"{stage}\n{__version__}".encode())
+    for source in sorted(Path(__file__).parent.rglob("*.py")):  # the code that builds rows, as it is now
+        digest.update(source.read_bytes())
+    vocabulary = json.loads(tokenizer.backend_tokenizer.to_str())
+    for state in ("truncation", "padding"):  # set by the last call, not part of what the tokenizer is
+        vocabulary.pop(state, None)
+    digest.update(json.dumps(vocabulary, sort_keys=True).encode())
+    digest.update(json.dumps([dataclasses.asdict(prep), dataclasses.asdict(settings)], sort_keys=True).encode())
+    digest.update(repr(schema).encode())
+    if isinstance(docs, StoredDocuments):
+        digest.update(docs.digest().encode())  # the lines as stored: no parsing
+    else:
+        for doc in docs:
+            digest.update(json.dumps(doc.to_dict(), sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()[:32]
 
 
 def train_joint(
