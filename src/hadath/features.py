@@ -156,8 +156,17 @@ def token_costs(text: str, tokenizer, prep: Preprocessing, words: list[WordSpan]
     spans = word_spans(text) if words is None else words
     if not spans:
         return {}
-    pieces = tokenizer(prep.model_words(text, spans), add_special_tokens=False)["input_ids"]
-    return {span: len(ids) for span, ids in zip(spans, pieces)}
+    model_words = prep.model_words(text, spans)
+    # Words in runs of COST_RUN, each run one pre-split sequence: one encoding a run, not one a word.
+    runs = [model_words[i : i + COST_RUN] for i in range(0, len(model_words), COST_RUN)]
+    enc = tokenizer(runs, is_split_into_words=True, add_special_tokens=False)
+    counts: Counter = Counter()
+    for r in range(len(runs)):
+        counts.update(r * COST_RUN + w for w in enc.word_ids(r) if w is not None)
+    return {span: counts[i] for i, span in enumerate(spans)}
+
+
+COST_RUN = 64  # words a sequence when counting sub-tokens: well under any model's length limit
 
 
 def document_windows(
