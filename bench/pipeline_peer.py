@@ -110,7 +110,9 @@ def main() -> None:
     print("| arm | seconds | articles/s | ratio |")
     print("|---|---|---|---|")
     print(f"| pipeline(token-classification, aggregation first) | {peer_s:.2f} | {len(texts) / peer_s:.1f} | 1.00x |")
-    print(f"| hadath Extractor, triggers, {args.runtime} | {ours_s:.2f} | {len(texts) / ours_s:.1f} | {peer_s / ours_s:.2f}x |")
+    print(
+        f"| hadath Extractor, triggers, {args.runtime} | {ours_s:.2f} | {len(texts) / ours_s:.1f} | {peer_s / ours_s:.2f}x |"
+    )
     print(
         f"trigger spans: hadath {agree['hadath']}, pipeline {agree['pipeline']}, identical {agree['same']} "
         f"(agreement F1 {agree['f1']:.3f}); against the gold annotation (TC F1, exact span and type): "

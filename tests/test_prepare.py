@@ -27,9 +27,7 @@ def prepared(mini, tmp_path, monkeypatch):
     return build, splits["train"]
 
 
-def test_a_second_preparation_reads_the_cache_and_a_changed_document_is_prepared_again(
-    prepared, monkeypatch, caplog
-):
+def test_a_second_preparation_reads_the_cache_and_a_changed_document_is_prepared_again(prepared, monkeypatch, caplog):
     build, docs = prepared
     first = build("triggers")
     assert first.cache_files, "the rows live in an Arrow file on disk, not in memory"

@@ -94,7 +94,9 @@ class StoredDocuments(Sequence):
         self.sizes = {path: path.stat().st_size for path, _ in entries}
 
     def __add__(self, other: StoredDocuments) -> StoredDocuments:
-        return StoredDocuments(self.schema, self.entries + other.entries, self.ids + other.ids, self.skipped + other.skipped)
+        return StoredDocuments(
+            self.schema, self.entries + other.entries, self.ids + other.ids, self.skipped + other.skipped
+        )
 
     def __len__(self) -> int:
         return len(self.entries)
