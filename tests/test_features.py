@@ -7,6 +7,7 @@ import pytest
 from hadath.features import (
     IGNORE,
     AlignmentStats,
+    Layout,
     Preprocessing,
     align_labels,
     b_to_i_map,
@@ -122,3 +123,22 @@ def test_document_windows_fit_the_model_length(tokenizer):
         n = len(tokenizer([text[s:e] for s, e in window.words], is_split_into_words=True)["input_ids"])
         assert n <= 32
     assert [w for win in windows for w in win.owned] == word_spans(text)
+
+
+def test_windows_fit_where_a_sentence_ends_inside_a_run_of_letters(tokenizer):
+    # "مرات..جمهوريتنا": the sentence splitter cuts after "..", so the windows' words are "مرات", ".",
+    # "." and "جمهوريتنا", not the one run the text's whole-word split sees. Each must be costed at its
+    # real sub-token count, or the window can exceed the model's length and lose its last words.
+    sentence = "وقال مثلما قلنا بوضوح عدة مرات..جمهوريتنا لا تطور ولا تنتج أسلحة"
+    text = " ".join([sentence] * 6)
+    prep = Preprocessing.from_train_config(max_length=24, stride=4)
+    layout = Layout.of(text, tokenizer, prep)
+    glued = text.index("جمهوريتنا")
+    assert (glued, glued + len("جمهوريتنا")) in [w for s in layout.sentences for w in s]
+    for s in layout.sentences:
+        for start, end in s:
+            pieces = tokenizer(prep.normalize(text[start:end]), add_special_tokens=False)["input_ids"]
+            assert layout.costs[(start, end)] == len(pieces), text[start:end]
+    for window in layout.windows(reserved=3):
+        n = len(tokenizer(prep.model_words(text, window.words), is_split_into_words=True)["input_ids"])
+        assert n <= 24 - 3

@@ -12,6 +12,7 @@ write always agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from hadath.text.words import WordSpan
 
@@ -72,6 +73,24 @@ def char_span(text: str, words: list[WordSpan], span: LabelledSpan) -> tuple[int
     return start, end, text[start:end]
 
 
+@lru_cache(maxsize=64)
+def _bio_structure(labels: tuple[str, ...]):
+    """For ``viterbi_bio``: each label's span name (None for ``O``), the log-score a sequence may
+    open with each label (``I-`` cannot), and transition[p, c], 0 where IOB2 lets c follow p, else -inf."""
+    import numpy as np
+
+    parts = [label.partition("-") for label in labels]
+    spanning = tuple(None if tag == "O" else name for tag, _, name in parts)
+    opening = np.where([tag == "I" for tag, _, _ in parts], -np.inf, 0.0)
+    move = np.array(
+        [
+            [tag != "I" or (p_tag in ("B", "I") and p_name == name) for tag, _, name in parts]
+            for p_tag, _, p_name in parts
+        ]
+    )
+    return spanning, opening, np.where(move, 0.0, -np.inf)
+
+
 def viterbi_bio(
     probs, labels: list[str], allowed: set[str] | None = None, outside: set[int] = frozenset()
 ) -> list[str]:
@@ -90,22 +109,13 @@ def viterbi_bio(
     n_words, n_labels = probs.shape
     if not n_words:
         return []
-    parts = [label.partition("-") for label in labels]
+    spanning, opening, transition = _bio_structure(tuple(labels))
     emit = np.log(np.clip(probs, 1e-12, 1.0))
-    for j, (tag, _, name) in enumerate(parts):
-        if tag != "O" and allowed is not None and name not in allowed:
-            emit[:, j] = -np.inf
-    for i in outside:
-        emit[i, [j for j, (tag, _, _) in enumerate(parts) if tag != "O"]] = -np.inf
-    # move[p, c]: may label c follow label p?
-    move = np.array(
-        [
-            [tag != "I" or (p_tag in ("B", "I") and p_name == name) for tag, _, name in parts]
-            for p_tag, _, p_name in parts
-        ]
-    )
-    transition = np.where(move, 0.0, -np.inf)
-    score = emit[0] + np.where([tag == "I" for tag, _, _ in parts], -np.inf, 0.0)
+    if allowed is not None:
+        emit[:, [j for j, name in enumerate(spanning) if name is not None and name not in allowed]] = -np.inf
+    if outside:
+        emit[np.ix_(sorted(outside), [j for j, name in enumerate(spanning) if name is not None])] = -np.inf
+    score = emit[0] + opening
     back = np.zeros((n_words, n_labels), dtype=np.int64)
     for i in range(1, n_words):
         total = score[:, None] + transition  # (previous, current)

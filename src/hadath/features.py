@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from hadath.decoding import LabelledSpan, mark_span
 from hadath.errors import UserError
-from hadath.text import Window, make_windows, normalize_word
+from hadath.text import Window, make_windows, normalize_word, sentence_words
 from hadath.text.normalize import FAMILIES, normalize_text
 from hadath.text.words import WordSpan
 
@@ -150,10 +150,8 @@ def bio_word_labels(
 
 
 def token_costs(text: str, tokenizer, prep: Preprocessing, words: list[WordSpan] | None = None) -> dict[WordSpan, int]:
-    """Number of sub-tokens of each word of ``text``, computed in one batched call."""
-    from hadath.text import word_spans
-
-    spans = word_spans(text) if words is None else words
+    """Number of sub-tokens of each word of ``text`` (``words``, else its own split), in one batched call."""
+    spans = [w for sentence in sentence_words(text) for w in sentence] if words is None else words
     if not spans:
         return {}
     model_words = prep.model_words(text, spans)
@@ -169,6 +167,42 @@ def token_costs(text: str, tokenizer, prep: Preprocessing, words: list[WordSpan]
 COST_RUN = 64  # words a sequence when counting sub-tokens: well under any model's length limit
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What an article's windows are cut from: its words sentence by sentence and their sub-token costs
+    under one tokenizer and preprocessing. Built once, it serves every window budget of that tokenizer
+    (the trigger tagger's windows and the argument tagger's, which reserve room for markers)."""
+
+    text: str
+    tokenizer: object
+    prep: Preprocessing
+    sentences: list[list[WordSpan]]
+    costs: dict[WordSpan, int]
+
+    @classmethod
+    def of(cls, text: str, tokenizer, prep: Preprocessing, words: list[WordSpan] | None = None) -> Layout:
+        """``words`` overrides the word split (token-level corpora carry their own tokens)."""
+        sentences = sentence_words(text, words)
+        costs = token_costs(text, tokenizer, prep, [w for sentence in sentences for w in sentence])
+        return cls(text, tokenizer, prep, sentences, costs)
+
+    def serves(self, tokenizer, prep: Preprocessing) -> bool:
+        """Whether windows for this tokenizer and preprocessing can be cut from this layout."""
+        return tokenizer is self.tokenizer and prep == self.prep
+
+    def windows(self, reserved: int = 0) -> list[Window]:
+        """Windows that fit ``prep.max_length`` sub-tokens with special tokens and ``reserved`` extra."""
+        budget = self.prep.max_length - self.tokenizer.num_special_tokens_to_add() - reserved
+        return make_windows(
+            self.text,
+            budget,
+            self.prep.stride,
+            cost=lambda w: self.costs.get(w, 1),
+            pack=self.prep.pack_sentences,
+            sentences=self.sentences,
+        )
+
+
 def document_windows(
     text: str, tokenizer, prep: Preprocessing, reserved: int = 0, words: list[WordSpan] | None = None
 ) -> list[Window]:
@@ -176,11 +210,7 @@ def document_windows(
 
     ``words`` overrides the word split (token-level corpora carry their own tokens).
     """
-    costs = token_costs(text, tokenizer, prep, words)
-    budget = prep.max_length - tokenizer.num_special_tokens_to_add() - reserved
-    return make_windows(
-        text, budget, prep.stride, cost=lambda w: costs.get(w, 1), pack=prep.pack_sentences, words=words
-    )
+    return Layout.of(text, tokenizer, prep, words).windows(reserved)
 
 
 def doc_words(doc) -> list[WordSpan] | None:

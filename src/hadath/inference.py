@@ -19,7 +19,7 @@ from hadath.arguments import ArgumentSettings, argument_input, reserve, trigger_
 from hadath.checkpoint import read_meta, require_safetensors, stage_dir, stages, verify_weights
 from hadath.decoding import LabelledSpan, bio_to_spans, char_span, spans_to_bio, viterbi_bio
 from hadath.documents import Argument, Document, Event, Span
-from hadath.features import Preprocessing, doc_words, document_windows
+from hadath.features import Layout, Preprocessing, doc_words
 from hadath.schema import Schema
 from hadath.tagging import Tagger
 from hadath.text import Window
@@ -109,12 +109,14 @@ class Extractor:
     def segments_many(self, texts: list[str], words: list | None = None) -> list[list[Segment]]:
         """``segments`` of several articles, their windows tagged together (batches cross articles)."""
         words = words or [None] * len(texts)
-        windows = [
-            document_windows(text, self.triggers.tokenizer, self.triggers.prep, words=w)
-            for text, w in zip(texts, words)
-        ]
+        return self._segments(
+            [Layout.of(t, self.triggers.tokenizer, self.triggers.prep, w) for t, w in zip(texts, words)]
+        )
+
+    def _segments(self, layouts: list[Layout]) -> list[list[Segment]]:
+        windows = [layout.windows() for layout in layouts]
         prep = self.triggers.prep
-        flat = [prep.model_words(text, window.words) for text, ws in zip(texts, windows) for window in ws]
+        flat = [prep.model_words(layout.text, window.words) for layout, ws in zip(layouts, windows) for window in ws]
         probs = iter(self.triggers.distributions(flat))
         return [self._assemble(ws, [next(probs) for _ in ws]) for ws in windows]
 
@@ -161,7 +163,8 @@ class Extractor:
         """Events of several articles. Their trigger windows are tagged in shared batches, and so are
         the argument tagger's per-trigger inputs: one forward per batch, whatever article it is from."""
         words = words or [None] * len(texts)
-        segments = self.segments_many(texts, words) if segments is None else segments
+        layouts = [Layout.of(t, self.triggers.tokenizer, self.triggers.prep, w) for t, w in zip(texts, words)]
+        segments = self._segments(layouts) if segments is None else segments
         found = []  # per article: (trigger span, type, score)
         for text, article in zip(texts, segments):
             found.append(
@@ -177,7 +180,7 @@ class Extractor:
             requests = [
                 (text, [(t, etype) for t, etype, _ in triggers], w) for text, triggers, w in zip(texts, found, words)
             ]
-            arguments = [[args for args, _ in tagged] for tagged in self.tag_arguments_many(requests)]
+            arguments = [[args for args, _ in tagged] for tagged in self.tag_arguments_many(requests, layouts)]
         return [
             [
                 Event(f"E{i}", etype, trigger, tuple(args), score)
@@ -209,24 +212,36 @@ class Extractor:
         """
         return self.tag_arguments_many([(text, triggers, words)])[0]
 
-    def tag_arguments_many(self, requests: list[tuple[str, list[tuple[Span, str]], list | None]]) -> list[list]:
-        """``tag_arguments`` for several (text, triggers, words), every trigger's input in shared batches."""
+    def tag_arguments_many(
+        self, requests: list[tuple[str, list[tuple[Span, str]], list | None]], layouts: list[Layout] | None = None
+    ) -> list[list]:
+        """``tag_arguments`` for several (text, triggers, words), every trigger's input in shared batches.
+
+        ``layouts``: the texts' trigger-tagger layouts, reused when the argument tagger shares its
+        tokenizer and preprocessing (a shared encoder) rather than splitting and costing the words again."""
         tagger, settings = self.arguments, self.settings
         reserved = reserve(self.schema, tagger.tokenizer, settings)
         inputs, contexts = [], []
         for number, (text, triggers, words) in enumerate(requests):
             if not triggers:
                 continue
-            windows = document_windows(text, tagger.tokenizer, tagger.prep, reserved=reserved, words=words)
+            layout = layouts[number] if layouts else None
+            if layout is None or not layout.serves(tagger.tokenizer, tagger.prep):
+                layout = Layout.of(text, tagger.tokenizer, tagger.prep, words)
+            windows = layout.windows(reserved)
+            model_words: dict[int, list[str]] = {}  # by id(window): normalised once for all the window's triggers
             for trigger, etype in triggers:
-                window_words = list(trigger_window(windows, trigger).words)
+                window = trigger_window(windows, trigger)
+                window_words = list(window.words)
                 first, last = trigger_words(window_words, trigger)
-                texts = tagger.prep.model_words(text, window_words)
+                if id(window) not in model_words:
+                    model_words[id(window)] = tagger.prep.model_words(text, window_words)
+                texts = model_words[id(window)]
                 inputs.append(argument_input(texts, first, last, etype, self.schema, settings, tagger.tokenizer))
                 contexts.append((number, text, window_words, first, last, etype))
         out: list[list] = [[] for _ in requests]
         for probs, (number, text, window_words, first, last, etype) in zip(tagger.distributions(inputs), contexts):
-            probs = unmark(list(probs), first, last, len(window_words))
+            probs = probs[unmark(list(range(len(probs))), first, last, len(window_words))].numpy()
             labels, scores = self._decode(probs, etype, range(first, last + 1))
             spans = [s for s in bio_to_spans(labels, scores) if not (s.first <= last and first <= s.last)]
             allowed = [s for s in spans if self.schema.allows(etype, s.name)]
@@ -235,20 +250,23 @@ class Extractor:
             out[number].append((args, {"words": window_words, "labels": labels, "dropped": len(spans) - len(allowed)}))
         return out
 
-    def _decode(self, probs: list, event_type: str, trigger: range) -> tuple[list[str], list[float]]:
-        """Role labels and their probabilities for one window's words (``arguments.decoding``).
+    def _decode(self, probs, event_type: str, trigger: range) -> tuple[list[str], list[float]]:
+        """Role labels and their probabilities for one window's words (``arguments.decoding``), from a
+        (words x labels) array.
 
         ``argmax``: each word's most probable label; ill-formed runs and roles the schema does not
         allow for the type are repaired and dropped afterwards. ``viterbi``: the best well-formed
         sequence with only the type's roles and nothing on the trigger's own words.
         """
         names = self.arguments.labels
-        if not probs:
+        if not len(probs):
             return [], []
         if self.settings.decoding == "viterbi":
             allowed = set(self.schema.event_types.get(event_type, ()))
-            labels = viterbi_bio([p.tolist() for p in probs], names, allowed, set(trigger))
+            labels = viterbi_bio(probs, names, allowed, set(trigger))
             index = {name: j for j, name in enumerate(names)}
-            return labels, [float(p[index[label]]) for p, label in zip(probs, labels)]
-        best = [int(p.argmax()) for p in probs]
-        return [names[j] for j in best], [float(p[j]) for p, j in zip(probs, best)]
+            best = [index[label] for label in labels]
+        else:
+            best = probs.argmax(1).tolist()
+            labels = [names[j] for j in best]
+        return labels, probs[range(len(best)), best].tolist()

@@ -2,7 +2,7 @@
 
 from hadath.text.normalize import MappedText, normalize_text, normalize_word
 from hadath.text.sentences import split_sentences
-from hadath.text.windows import Window, make_windows
+from hadath.text.windows import Window, make_windows, sentence_words
 from hadath.text.words import word_spans
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "make_windows",
     "normalize_text",
     "normalize_word",
+    "sentence_words",
     "split_sentences",
     "word_spans",
 ]

@@ -47,11 +47,13 @@ def make_windows(
     cost: Callable[[WordSpan], int] | None = None,
     pack: bool = False,
     words: list[WordSpan] | None = None,
+    sentences: list[list[WordSpan]] | None = None,
 ) -> list[Window]:
     """Cut ``text`` into windows whose words cost at most ``max_tokens`` in total.
 
     ``words`` overrides the word split (token-level corpora bring their own
-    tokens); sentences are then the text's lines.
+    tokens); sentences are then the text's lines. ``sentences``: what
+    ``sentence_words(text, words)`` gives, when the caller has it already.
     """
     if max_tokens < 1 or stride < 0:
         raise UserError(f"need max_tokens >= 1 and stride >= 0, got {max_tokens}, {stride}")
@@ -59,7 +61,7 @@ def make_windows(
     windows: list[Window] = []
     pending: list[WordSpan] = []
     pending_cost = 0
-    for sentence in _sentences(text, words):
+    for sentence in sentence_words(text, words) if sentences is None else sentences:
         costs = [max(1, cost(w)) for w in sentence]
         total = sum(costs)
         if pending and (not pack or pending_cost + total > max_tokens):
@@ -75,7 +77,8 @@ def make_windows(
     return windows
 
 
-def _sentences(text: str, words: list[WordSpan] | None) -> list[list[WordSpan]]:
+def sentence_words(text: str, words: list[WordSpan] | None = None) -> list[list[WordSpan]]:
+    """The words of ``text``, sentence by sentence: what windows are cut from."""
     if words is None:
         return [word_spans(text, s, e) for s, e in split_sentences(text)]
     starts = [start for start, _ in line_spans(text)]  # given words: their lines are the sentences
