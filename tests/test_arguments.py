@@ -157,3 +157,31 @@ def test_the_prompt_follows_the_window_and_is_never_labelled(tokenizer, schema):
 def test_unknown_argument_settings_are_refused_with_the_known_ones():
     with pytest.raises(UserError, match="arguments.decoding='crf' is not one of argmax, viterbi"):
         ArgumentSettings.from_meta({"arguments": {"decoding": "crf"}})
+
+
+def test_negative_rows_mark_trigger_words_that_are_no_trigger_in_context(tokenizer, schema):
+    """arguments.negatives: a word annotated as a trigger in one document and not in another gives,
+    in the other, a row with that word marked by its usual type and every word O."""
+    from hadath.data import argument_rows
+    from hadath.documents import Argument, Document, Event
+    from hadath.features import AlignmentStats
+
+    attack = "هاجم مسلحون حاجزا للجيش."
+    other = "تحدث الوزير عن وقف إطلاق النار وقال إن الجيش هاجم الفساد."
+    trigger, agent = Span(0, 4, "هاجم"), Span(5, 11, "مسلحون")
+    docs = [
+        Document("a", attack, (Event("E1", "Attack", trigger, (Argument("Agent", agent),)),)),
+        Document("b", other),
+    ]
+    label2id = {label: i for i, label in enumerate(ROLE_LABELS)}
+    prep = Preprocessing.from_train_config()
+    settings = ArgumentSettings.from_meta({"arguments": {"negatives": True}})
+    plain = list(argument_rows(docs, tokenizer, prep, label2id, AlignmentStats(), schema, settings))
+    rows = list(argument_rows(docs, tokenizer, prep, label2id, AlignmentStats(), schema, settings, negatives=True))
+    assert len(plain) == 1 and rows[0] == plain[0]  # the gold event's row is unchanged, and never a negative
+    [negative] = rows[1:]  # "هاجم" in the second document, not the one in the first
+    words = other[:-1].split() + ["."]
+    marked = words.index("هاجم") + 1
+    assert negative["words"][marked - 1 : marked + 2] == ["[T:Attack]", "هاجم", "[/T]"]
+    assert [x for x in negative["word_labels"] if x != -100] == [label2id["O"]] * len(words)
+    assert ArgumentSettings.from_meta({}).negatives is False  # older checkpoints: none

@@ -38,6 +38,7 @@ class ArgumentSettings:
     marker_init: str  # random | triggers
     o_weight: float  # loss weight of the O label
     shared_encoder: bool  # one encoder for both taggers, trained jointly
+    negatives: bool = False  # train also on trigger-words that are no trigger in context, all O
 
     def __post_init__(self):
         for key, value, known in (
@@ -57,7 +58,14 @@ class ArgumentSettings:
 
 DECODINGS = ("argmax", "viterbi")
 MARKER_INITS = ("random", "triggers")
-LEGACY = {"decoding": "argmax", "prompt": False, "marker_init": "random", "o_weight": 1.0, "shared_encoder": False}
+LEGACY = {
+    "decoding": "argmax",
+    "prompt": False,
+    "marker_init": "random",
+    "o_weight": 1.0,
+    "shared_encoder": False,
+    "negatives": False,
+}
 
 
 def open_marker(event_type: str) -> str:

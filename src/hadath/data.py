@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -107,11 +108,20 @@ def argument_rows(
     stats: AlignmentStats,
     schema: Schema,
     settings: ArgumentSettings,
+    negatives: bool = False,
 ) -> Iterator[dict]:
-    """One row per gold event: its window with the trigger marked (``hadath.arguments``), and role label ids."""
+    """One row per gold event: its window with the trigger marked (``hadath.arguments``), and role label ids.
+
+    ``negatives``: also one row, every word ``O``, for each word that is a one-word trigger elsewhere
+    in ``docs`` but no trigger here (another sense, a negated or planned event: what the trigger
+    tagger wrongly marks), marked with the type it most often has.
+    """
     reserved = reserve(schema, tokenizer, settings)
+    lexicon = trigger_lexicon(docs, prep) if negatives else {}
     for doc in docs:
         windows = document_windows(doc.text, tokenizer, prep, reserved=reserved, words=doc_words(doc))
+        if lexicon:
+            yield from _negative_rows(doc, windows, lexicon, prep, label2id, schema, settings, tokenizer)
         for event in doc.events:
             words = list(trigger_window(windows, event.trigger).words)  # the window prediction reads
             first, last = trigger_words(words, event.trigger)
@@ -124,4 +134,32 @@ def argument_rows(
             texts = prep.model_words(doc.text, words)
             model_words = argument_input(texts, first, last, event.type, schema, settings, tokenizer)
             marked_ids += [-100] * (len(model_words) - len(marked_ids))  # the prompt is never labelled
+            yield {"words": model_words, "word_labels": marked_ids}
+
+
+def trigger_lexicon(docs: Iterable[Document], prep: Preprocessing) -> dict[str, str]:
+    """The normalised forms of the one-word triggers of ``docs``, each with the type it most often marks."""
+    counts: dict[str, Counter] = {}
+    for doc in docs:
+        for event in doc.events:
+            word = event.trigger.text
+            if word and not any(c.isspace() for c in word):
+                counts.setdefault(prep.normalize(word), Counter())[event.type] += 1
+    return {word: types.most_common(1)[0][0] for word, types in counts.items()}
+
+
+def _negative_rows(doc, windows, lexicon, prep, label2id, schema, settings, tokenizer) -> Iterator[dict]:
+    triggers = [(e.trigger.start, e.trigger.end) for e in doc.events]
+    for window in windows:
+        words = list(window.words)
+        texts = prep.model_words(doc.text, words)
+        for i in range(window.own_from, window.own_to):
+            start, end = words[i]
+            etype = lexicon.get(texts[i])
+            if etype is None or any(start < t_end and t_start < end for t_start, t_end in triggers):
+                continue
+            model_words = argument_input(texts, i, i, etype, schema, settings, tokenizer)
+            ids = [label2id["O"]] * len(words)
+            marked_ids = ids[:i] + [-100] + ids[i : i + 1] + [-100] + ids[i + 1 :]
+            marked_ids += [-100] * (len(model_words) - len(marked_ids))
             yield {"words": model_words, "word_labels": marked_ids}

@@ -353,7 +353,8 @@ def stage_dataset(
         if stage == "triggers":
             made = trigger_rows(docs, tokenizer, prep, label2id, stats)
         else:
-            made = argument_rows(docs, tokenizer, prep, label2id, stats, schema, settings)
+            negatives = settings.negatives and split == "train"
+            made = argument_rows(docs, tokenizer, prep, label2id, stats, schema, settings, negatives)
         empty = True
         for row in made:
             empty = False
