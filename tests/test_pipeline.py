@@ -91,6 +91,7 @@ def test_checkpoint_is_self_describing(trained):
         "marker_init": "random",
         "o_weight": 1.0,
         "shared_encoder": True,
+        "negatives": False,
     }
     assert meta["labels"][:3] == ["O", "B-Attack", "I-Attack"]
     assert meta["schema"]["event_types"]["Injury"]["roles"] == ["Agent", "Victim", "Instrument", "Place", "Time"]
