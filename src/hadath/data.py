@@ -128,13 +128,20 @@ def argument_rows(
             spans = [(a.span.start, a.span.end, a.role) for a in event.arguments]
             labels = bio_word_labels(words, spans, stats, doc.id, doc.text)
             ids = [label2id[x] if x else -100 for x in labels]
-            marked_ids = ids[:first] + [-100] + ids[first : last + 1] + [-100] + ids[last + 1 :]
-            for i in range(first + 1, last + 2):  # the trigger's own words are never an argument
-                marked_ids[i] = -100 if marked_ids[i] == -100 else label2id["O"]
             texts = prep.model_words(doc.text, words)
-            model_words = argument_input(texts, first, last, event.type, schema, settings, tokenizer)
-            marked_ids += [-100] * (len(model_words) - len(marked_ids))  # the prompt is never labelled
-            yield {"words": model_words, "word_labels": marked_ids}
+            yield _argument_row(texts, ids, first, last, event.type, label2id, schema, settings, tokenizer)
+
+
+def _argument_row(texts, ids, first, last, event_type, label2id, schema, settings, tokenizer) -> dict:
+    """The argument tagger's input for one trigger (words ``first``..``last`` of the window ``texts``)
+    and its label ids laid out the same way: the markers and the prompt never labelled, the trigger's
+    own words never an argument."""
+    model_words = argument_input(texts, first, last, event_type, schema, settings, tokenizer)
+    marked_ids = ids[:first] + [-100] + ids[first : last + 1] + [-100] + ids[last + 1 :]
+    for i in range(first + 1, last + 2):
+        marked_ids[i] = -100 if marked_ids[i] == -100 else label2id["O"]
+    marked_ids += [-100] * (len(model_words) - len(marked_ids))
+    return {"words": model_words, "word_labels": marked_ids}
 
 
 def trigger_lexicon(docs: Iterable[Document], prep: Preprocessing) -> dict[str, str]:
@@ -158,8 +165,4 @@ def _negative_rows(doc, windows, lexicon, prep, label2id, schema, settings, toke
             etype = lexicon.get(texts[i])
             if etype is None or any(start < t_end and t_start < end for t_start, t_end in triggers):
                 continue
-            model_words = argument_input(texts, i, i, etype, schema, settings, tokenizer)
-            ids = [label2id["O"]] * len(words)
-            marked_ids = ids[:i] + [-100] + ids[i : i + 1] + [-100] + ids[i + 1 :]
-            marked_ids += [-100] * (len(model_words) - len(marked_ids))
-            yield {"words": model_words, "word_labels": marked_ids}
+            yield _argument_row(texts, [label2id["O"]] * len(words), i, i, etype, label2id, schema, settings, tokenizer)

@@ -149,9 +149,8 @@ def bio_word_labels(
     return labels
 
 
-def token_costs(text: str, tokenizer, prep: Preprocessing, words: list[WordSpan] | None = None) -> dict[WordSpan, int]:
-    """Number of sub-tokens of each word of ``text`` (``words``, else its own split), in one batched call."""
-    spans = [w for sentence in sentence_words(text) for w in sentence] if words is None else words
+def token_costs(text: str, tokenizer, prep: Preprocessing, spans: list[WordSpan]) -> dict[WordSpan, int]:
+    """Number of sub-tokens of each word span of ``text``, in one batched call."""
     if not spans:
         return {}
     model_words = prep.model_words(text, spans)

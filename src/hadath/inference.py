@@ -163,8 +163,10 @@ class Extractor:
         """Events of several articles. Their trigger windows are tagged in shared batches, and so are
         the argument tagger's per-trigger inputs: one forward per batch, whatever article it is from."""
         words = words or [None] * len(texts)
-        layouts = [Layout.of(t, self.triggers.tokenizer, self.triggers.prep, w) for t, w in zip(texts, words)]
-        segments = self._segments(layouts) if segments is None else segments
+        layouts = None  # the trigger tagger's, built here only when it tags; the argument tagger reuses them
+        if segments is None:
+            layouts = [Layout.of(t, self.triggers.tokenizer, self.triggers.prep, w) for t, w in zip(texts, words)]
+            segments = self._segments(layouts)
         found = []  # per article: (trigger span, type, score)
         for text, article in zip(texts, segments):
             found.append(
